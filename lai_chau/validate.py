@@ -1,0 +1,372 @@
+"""Load data files validated against data/datapackage.json (pandera), and `lai-chau check`."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import functools
+import hashlib
+import json
+import re
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lai_chau import paths
+from lai_chau.errors import DataError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+# A Vietnamese-formatted number in a numeric column ("9,15", "1.620,5"): worth its own hint.
+_VI_NUMBER = re.compile(r"^-?\d{1,3}(\.\d{3})*(,\d+)?$|^-?\d+,\d+$")
+
+
+def _rel(path: Path) -> str:
+    """Path as a user would type it: relative to the project root when possible."""
+    try:
+        return str(path.resolve().relative_to(paths.ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _read_descriptor() -> dict[str, Any]:
+    path = paths.DATAPACKAGE
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError(_rel(path), "file not found; every data file is described there") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataError(_rel(path), f"not valid UTF-8 JSON ({exc})") from None
+
+
+@functools.cache
+def descriptor() -> dict[str, Any]:
+    """The data package descriptor (data/datapackage.json)."""
+    return _read_descriptor()
+
+
+def resource_names() -> list[str]:
+    """Names of every resource in the data package, in descriptor order."""
+    return [r["name"] for r in descriptor()["resources"]]
+
+
+def resource(name: str) -> dict[str, Any]:
+    """One resource of the data package by name."""
+    for res in descriptor()["resources"]:
+        if res["name"] == name:
+            return res
+    from lai_chau.errors import unknown
+
+    raise unknown("data resource", name, resource_names())
+
+
+def resource_path(name: str) -> Path:
+    """Absolute path of a resource's CSV."""
+    return paths.DATA / resource(name)["path"]
+
+
+def clear_cache() -> None:
+    """Forget cached descriptors and tables (after LAI_CHAU_DATA changes, or in tests)."""
+    descriptor.cache_clear()
+    _load_cached.cache_clear()
+    _seed_text.cache_clear()
+
+
+def _row_label(raw: pd.DataFrame, index: Any, key: list[str]) -> str:
+    label = f"row {int(index) + 1}"
+    if key and all(k in raw.columns for k in key):
+        values = ", ".join(f"{raw.at[index, k]}" for k in key)
+        label += f" ({'/'.join(key)} '{values}')"
+    return label
+
+
+def _expectation(field: dict[str, Any], check: str) -> str:
+    """What a field expected, in words, for a failed pandera check."""
+    constraints = field.get("constraints", {})
+    ftype = field.get("type", "string")
+    if check.startswith("coerce_dtype"):
+        return {
+            "number": "a plain number such as 9.15 or 1620 (no thousands separator, '.' for decimals)",
+            "integer": "a whole number such as 12",
+            "date": "a date as YYYY-MM-DD",
+        }.get(ftype, f"a {ftype}")
+    if check.startswith("not_nullable"):
+        return "a value (the field is required)"
+    if check.startswith("field_uniqueness") or check.startswith("multiple_fields_uniqueness"):
+        return "a unique value; this one appears more than once"
+    if check.startswith("isin"):
+        return "one of: " + ", ".join(repr(v) for v in constraints.get("enum", []))
+    if check.startswith("str_matches"):
+        return f"text matching {constraints.get('pattern')}"
+    if check.startswith("greater_than_or_equal_to"):
+        return f"a value >= {constraints.get('minimum')}"
+    if check.startswith("less_than_or_equal_to"):
+        return f"a value <= {constraints.get('maximum')}"
+    return check
+
+
+def _pandera_schema(fields: list[dict[str, Any]], primary_key: list[str]):
+    import pandera.pandas as pa
+
+    dtypes = {"number": "float64", "integer": "Int64", "date": "datetime64[ns]",
+              "string": "string", "boolean": "boolean"}
+    columns = {}
+    for field in fields:
+        c = field.get("constraints", {})
+        checks = []
+        if "enum" in c:
+            checks.append(pa.Check.isin(c["enum"]))
+        if "pattern" in c:
+            checks.append(pa.Check.str_matches(c["pattern"]))
+        if "minimum" in c:
+            checks.append(pa.Check.ge(c["minimum"]))
+        if "maximum" in c:
+            checks.append(pa.Check.le(c["maximum"]))
+        columns[field["name"]] = pa.Column(
+            dtypes.get(field.get("type", "string"), "string"),
+            checks=checks,
+            nullable=not c.get("required", False),
+            unique=bool(c.get("unique", False)),
+            coerce=True,
+        )
+    return pa.DataFrameSchema(
+        columns,
+        strict=True,
+        unique=primary_key if len(primary_key) > 1 else None,
+        coerce=True,
+    )
+
+
+def _read_raw(name: str) -> tuple[pd.DataFrame, list[DataError]]:
+    import pandas as pd
+
+    res = resource(name)
+    path = paths.DATA / res["path"]
+    rel = _rel(path)
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except FileNotFoundError:
+        return pd.DataFrame(), [DataError(rel, "file not found (listed in data/datapackage.json)")]
+    except UnicodeDecodeError as exc:
+        return pd.DataFrame(), [DataError(rel, f"not valid UTF-8 ({exc.reason} at byte {exc.start})")]
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        return pd.DataFrame(), [DataError(rel, f"not a readable CSV ({exc})")]
+    fields = [f["name"] for f in res["schema"]["fields"]]
+    problems = [
+        DataError(rel, f"missing column; expected the columns {', '.join(fields)}", column=col)
+        for col in fields
+        if col not in raw.columns
+    ]
+    problems += [
+        DataError(rel, "unexpected column; describe it in data/datapackage.json first", column=col)
+        for col in raw.columns
+        if col not in fields
+    ]
+    return raw, problems
+
+
+def _validate(name: str) -> tuple[pd.DataFrame | None, list[DataError]]:
+    """Typed table and every schema problem of one resource (pandera, lazily)."""
+    import pandera.errors
+
+    res = resource(name)
+    rel = _rel(paths.DATA / res["path"])
+    raw, problems = _read_raw(name)
+    if problems:
+        return None, problems
+    schema = res["schema"]
+    fields = schema["fields"]
+    key = schema.get("primaryKey", [])
+    missing = set(schema.get("missingValues", [""]))
+    import pandas as pd
+
+    frame = raw.map(lambda v: pd.NA if v in missing else v)
+    try:
+        typed = _pandera_schema(fields, key).validate(frame, lazy=True)
+    except pandera.errors.SchemaErrors as exc:
+        by_name = {f["name"]: f for f in fields}
+        seen = set()
+        for case in exc.failure_cases.to_dict("records"):
+            column, check, index = case.get("column"), str(case.get("check")), case.get("index")
+            field = by_name.get(column, {})
+            if (column, index, check) in seen:
+                continue
+            seen.add((column, index, check))
+            got = case.get("failure_case")
+            message = f"expected {_expectation(field, check)}, got {got!r}"
+            if field.get("type") in {"number", "integer"} and isinstance(got, str) \
+                    and _VI_NUMBER.match(got) and check.startswith("coerce"):
+                message += " (a Vietnamese-formatted number: store it plainly, e.g. 9.15 not 9,15)"
+            row = None if index is None or pd.isna(index) else _row_label(raw, index, key)
+            problems.append(DataError(rel, message, column=column) if row is None
+                            else DataError(f"{rel}, {row}", message, column=column))
+        return None, problems
+    return typed, problems
+
+
+@functools.cache
+def _seed_text() -> str:
+    return paths.SEED.read_text(encoding="utf-8")
+
+
+def _check_quotes(name: str, table: pd.DataFrame) -> list[DataError]:
+    if not {"quote", "start", "end"} <= set(table.columns):
+        return []
+    rel = _rel(paths.DATA / resource(name)["path"])
+    seed = _seed_text()
+    key = resource(name)["schema"].get("primaryKey", [])
+    problems = []
+    for index, row in table.iterrows():
+        start, end, quote = int(row["start"]), int(row["end"]), row["quote"]
+        found = seed[start:end]
+        if found != quote:
+            hint = ""
+            if quote in seed:
+                at = seed.index(quote)
+                hint = f"; the quote occurs at {at}:{at + len(quote)}"
+            problems.append(DataError(
+                f"{rel}, {_row_label(table, index, key)}",
+                f"quote is not at its offsets: seed[{start}:{end}] is {found!r}, "
+                f"expected {quote!r}{hint}",
+                column="quote",
+            ))
+    return problems
+
+
+def _check_foreign_keys(name: str, table: pd.DataFrame) -> list[DataError]:
+    problems = []
+    res = resource(name)
+    rel = _rel(paths.DATA / res["path"])
+    key = res["schema"].get("primaryKey", [])
+    for fk in res["schema"].get("foreignKeys", []):
+        ref = fk["reference"]
+        target = load(ref["resource"]) if ref["resource"] != name else table
+        allowed = set(target[ref["fields"][0]].dropna())
+        column = fk["fields"][0]
+        for index, value in table[column].items():
+            if value is not None and value == value and value not in allowed:
+                problems.append(DataError(
+                    f"{rel}, {_row_label(table, index, key)}",
+                    f"{value!r} is not an id of {ref['resource']} ({resource(ref['resource'])['path']})",
+                    column=column,
+                ))
+    return problems
+
+
+@functools.lru_cache(maxsize=64)
+def _load_cached(name: str, _path: str, _stamp: tuple[int, int]) -> pd.DataFrame:
+    table, problems = _validate(name)
+    if not problems:
+        problems = _check_quotes(name, table)
+    if problems:
+        more = f" (and {len(problems) - 1} more problems: run `lai-chau check`)" if len(problems) > 1 else ""
+        raise DataError(problems[0].file, problems[0].message + more,
+                        row=problems[0].row, column=problems[0].column)
+    return table
+
+
+def load(name: str) -> pd.DataFrame:
+    """data/<resource>.csv as a typed DataFrame, validated against its schema.
+
+    Raises DataError naming the file, row, column and what was expected.
+    """
+    path = resource_path(name)
+    try:
+        stat = path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+    except FileNotFoundError:
+        stamp = (0, 0)
+    return _load_cached(name, str(path), stamp).copy()
+
+
+def sha256(path: Path) -> str:
+    """Hex sha256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def problems() -> list[DataError]:
+    """Every problem in the data package: schemas, quotes, foreign keys, hashes, the seed."""
+    found: list[DataError] = []
+    try:
+        desc = _read_descriptor()
+    except DataError as exc:
+        return [exc]
+    try:
+        from lai_chau import seed
+
+        seed.clear_cache()
+        seed.verify()
+    except DataError as exc:
+        found.append(exc)
+    except ImportError:  # pragma: no cover - seed module always ships
+        pass
+    described = {r["path"] for r in desc["resources"]}
+    for csv_path in sorted(paths.DATA.glob("*.csv")):
+        if csv_path.name not in described:
+            found.append(DataError(_rel(csv_path), "not described in data/datapackage.json"))
+    for res in desc["resources"]:
+        name = res["name"]
+        table, schema_problems = _validate(name)
+        found += schema_problems
+        if table is None:
+            continue
+        found += _check_quotes(name, table)
+        try:
+            found += _check_foreign_keys(name, table)
+        except DataError as exc:
+            found.append(exc)
+        path = paths.DATA / res["path"]
+        expected = res.get("hash", "")
+        actual = "sha256:" + sha256(path)
+        if expected != actual:
+            found.append(DataError(
+                _rel(path),
+                f"content changed: sha256 is {actual[7:19]}..., data/datapackage.json records "
+                f"{(expected[7:19] + '...') if expected else 'none'}; review the change, then run "
+                "`lai-chau check --update-hashes`",
+            ))
+    return found
+
+
+def update_hashes() -> list[str]:
+    """Write each resource's sha256 and size into data/datapackage.json; return changed names."""
+    desc = _read_descriptor()
+    changed = []
+    for res in desc["resources"]:
+        path = paths.DATA / res["path"]
+        digest, size = "sha256:" + sha256(path), path.stat().st_size
+        if res.get("hash") != digest or res.get("bytes") != size:
+            res["hash"], res["bytes"] = digest, size
+            changed.append(res["name"])
+    text = json.dumps(desc, ensure_ascii=False, indent=2) + "\n"
+    from lai_chau.atomic import write_text
+
+    write_text(paths.DATAPACKAGE, text)
+    clear_cache()
+    return changed
+
+
+def main(args: argparse.Namespace) -> int:
+    """`lai-chau check [--update-hashes]`: list every problem; exit 1 if there is any."""
+    clear_cache()
+    found = problems()
+    if args.update_hashes:
+        blocking = [p for p in found if "content changed" not in p.message]
+        if blocking:
+            found = blocking
+        else:
+            changed = update_hashes()
+            print(f"updated hashes: {', '.join(changed) if changed else 'none changed'}")
+            found = problems()
+    if found:
+        for problem in found:
+            print(f"error: {problem}", file=sys.stderr)
+        print(f"{len(found)} problem(s) in the data package", file=sys.stderr)
+        return 1
+    n_rows = 0
+    for name in resource_names():
+        with open(resource_path(name), encoding="utf-8", newline="") as fh:
+            n_rows += sum(1 for _ in csv.reader(fh)) - 1
+    print(f"ok: {len(resource_names())} resources, {n_rows} rows, seed hash and every quote checked")
+    return 0

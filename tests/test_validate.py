@@ -1,0 +1,183 @@
+"""Bad data files give one clear message naming file, row, column and expectation."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lai_chau import paths, validate
+from lai_chau.cli import main
+from lai_chau.errors import DataError
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of data/, used by the package for the test's duration."""
+    target = tmp_path / "data"
+    shutil.copytree(paths.DATA, target)
+    monkeypatch.setattr(paths, "DATA", target)
+    monkeypatch.setattr(paths, "DATAPACKAGE", target / "datapackage.json")
+    validate.clear_cache()
+    yield target
+    validate.clear_cache()
+
+
+def edit_cell(path: Path, row_id: str, column: str, value: str) -> None:
+    """Set one cell of a CSV, keyed by its id column."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    fields = list(rows[0])
+    for row in rows:
+        if row["id"] == row_id:
+            row[column] = value
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def first_id(name: str) -> str:
+    return validate.load(name)["id"].iloc[1]
+
+
+def check_fails(capsys: pytest.CaptureFixture[str], *needles: str) -> str:
+    code = main(["check"])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    for needle in needles:
+        assert needle in err, f"{needle!r} not in:\n{err}"
+    return err
+
+
+def test_committed_data_package_is_clean(capsys: pytest.CaptureFixture[str]) -> None:
+    validate.clear_cache()
+    assert main(["check"]) == 0, capsys.readouterr().err
+    assert capsys.readouterr().out.startswith("ok: ")
+
+
+def test_every_csv_is_a_resource_with_a_hash() -> None:
+    desc = validate.descriptor()
+    described = {r["path"] for r in desc["resources"]}
+    assert {p.name for p in paths.DATA.glob("*.csv")} == described
+    for res in desc["resources"]:
+        assert res["hash"] == "sha256:" + validate.sha256(paths.DATA / res["path"])
+        assert res["schema"]["primaryKey"], res["name"]
+        for field in res["schema"]["fields"]:
+            assert field.get("description"), (res["name"], field["name"])
+
+
+def test_missing_column(data_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = data_copy / "figures.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        fields = [f for f in rows[0] if f != "unit"]
+        writer = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    with pytest.raises(DataError) as exc:
+        validate.load("figures")
+    assert exc.value.column == "unit"
+    assert "data/figures.csv" in str(exc.value) or "figures.csv" in str(exc.value)
+    check_fails(capsys, "figures.csv", "column 'unit'", "missing column")
+
+
+def test_non_numeric_value(data_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    row_id = first_id("figures")
+    edit_cell(data_copy / "figures.csv", row_id, "value", "about nine")
+    with pytest.raises(DataError) as exc:
+        validate.load("figures")
+    message = str(exc.value)
+    assert "row 2" in message and row_id in message and "column 'value'" in message
+    assert "plain number" in message and "'about nine'" in message
+    check_fails(capsys, "figures.csv, row 2", "column 'value'")
+
+
+def test_vietnamese_formatted_number(data_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    row_id = first_id("figures")
+    edit_cell(data_copy / "figures.csv", row_id, "value", "9,15")
+    err = check_fails(capsys, "figures.csv, row 2", "column 'value'", "'9,15'")
+    assert "Vietnamese-formatted number" in err
+
+
+def test_duplicate_id(data_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ids = list(validate.load("figures")["id"])
+    edit_cell(data_copy / "figures.csv", ids[3], "id", ids[2])
+    err = check_fails(capsys, "figures.csv", "column 'id'", "unique")
+    assert ids[2] in err
+
+
+def test_unknown_unit(data_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    row_id = first_id("figures")
+    edit_cell(data_copy / "figures.csv", row_id, "unit", "furlongs")
+    err = check_fails(capsys, "figures.csv, row 2", "column 'unit'", "'furlongs'")
+    assert "one of:" in err and "'percent'" in err
+
+
+def test_quote_not_at_offsets(data_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    table = validate.load("figures")
+    row = table.iloc[4]
+    edit_cell(data_copy / "figures.csv", row["id"], "start", str(int(row["start"]) + 1))
+    with pytest.raises(DataError) as exc:
+        validate.load("figures")
+    assert exc.value.column == "quote" and row["id"] in str(exc.value)
+    err = check_fails(capsys, "figures.csv, row 5", "quote is not at its offsets")
+    assert f"occurs at {int(row['start'])}:{int(row['end'])}" in err
+
+
+def test_unknown_source(data_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    row_id = first_id("figures")
+    edit_cell(data_copy / "figures.csv", row_id, "source_id", "nowhere")
+    check_fails(capsys, "figures.csv, row 2", "column 'source_id'", "'nowhere' is not an id of sources")
+
+
+def test_changed_file_is_caught_by_its_hash(data_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = data_copy / "claims.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    check_fails(capsys, "claims.csv", "content changed", "--update-hashes")
+    assert main(["check", "--update-hashes"]) == 0
+    capsys.readouterr()
+    assert main(["check"]) == 0
+
+
+def test_update_hashes_refuses_invalid_data(data_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = (data_copy / "datapackage.json").read_bytes()
+    edit_cell(data_copy / "figures.csv", first_id("figures"), "unit", "furlongs")
+    assert main(["check", "--update-hashes"]) == 1
+    assert "furlongs" in capsys.readouterr().err
+    assert (data_copy / "datapackage.json").read_bytes() == before
+
+
+def test_undescribed_csv(data_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (data_copy / "stray.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    check_fails(capsys, "stray.csv", "not described in data/datapackage.json")
+
+
+def test_seed_hash_changed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(paths.SEEDS, seeds)
+    text = (seeds / paths.SEED.name).read_text(encoding="utf-8")
+    (seeds / paths.SEED.name).write_text(text.replace("9,15%", "9,51%"), encoding="utf-8")
+    env = {"LAI_CHAU_SEEDS": str(seeds), "PATH": ""}
+    result = subprocess.run([sys.executable, "-m", "lai_chau", "check"], env=env,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    assert paths.SEED.name in result.stderr and "sha256" in result.stderr.lower()
+    assert "Traceback" not in result.stderr
+
+
+def test_check_exit_code_from_a_subprocess(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(paths.DATA, data)
+    edit_cell(data / "figures.csv", "grdp_growth", "value", "9,15")
+    result = subprocess.run([sys.executable, "-m", "lai_chau", "check"],
+                            env={"LAI_CHAU_DATA": str(data), "PATH": ""},
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    assert "figures.csv, row 1 (id 'grdp_growth'), column 'value'" in result.stderr
+    assert "Traceback" not in result.stderr
