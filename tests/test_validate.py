@@ -181,3 +181,18 @@ def test_check_exit_code_from_a_subprocess(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "figures.csv, row 1 (id 'grdp_growth'), column 'value'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_frictionless_validates_the_data_package_too() -> None:
+    """An independent implementation of the same standard agrees with lai-chau check."""
+    frictionless = pytest.importorskip("frictionless")
+    report = frictionless.Package(str(paths.DATAPACKAGE)).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
+
+
+def test_frictionless_catches_a_vietnamese_number(data_copy: Path) -> None:
+    frictionless = pytest.importorskip("frictionless")
+    edit_cell(data_copy / "figures.csv", "grdp_growth", "value", "9,15")
+    report = frictionless.Package(str(data_copy / "datapackage.json")).validate()
+    assert not report.valid
+    assert ["value", "type-error"] in [e[1:] for e in report.flatten(["rowNumber", "fieldName", "type"])]
