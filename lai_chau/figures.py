@@ -54,7 +54,6 @@ def figures() -> pd.DataFrame:
     return load("figures")
 
 
-
 def figure(figure_id: str) -> Figure:
     """One figure by id; an unknown id raises UsageError listing the known ones."""
     table = figures()
@@ -71,10 +70,20 @@ def figure(figure_id: str) -> Figure:
         return value.date().isoformat() if hasattr(value, "date") else str(value)
 
     return Figure(
-        id=row["id"], indicator=row["indicator"], period=row["period"], measure=row["measure"],
-        value=float(row["value"]), unit=row["unit"], base=opt("base"), as_of=opt("as_of"),
-        qualifier=opt("qualifier"), quote=row["quote"], start=int(row["start"]),
-        end=int(row["end"]), label_en=row["label_en"], label_vi=row["label_vi"],
+        id=row["id"],
+        indicator=row["indicator"],
+        period=row["period"],
+        measure=row["measure"],
+        value=float(row["value"]),
+        unit=row["unit"],
+        base=opt("base"),
+        as_of=opt("as_of"),
+        qualifier=opt("qualifier"),
+        quote=row["quote"],
+        start=int(row["start"]),
+        end=int(row["end"]),
+        label_en=row["label_en"],
+        label_vi=row["label_vi"],
         source_id=row["source_id"],
     )
 

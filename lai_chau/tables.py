@@ -23,7 +23,11 @@ def _plain(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return int(value)  # 15.0 -> 15: figures are stored as written
     if hasattr(value, "isoformat"):
-        return value.isoformat()[:10] if hasattr(value, "hour") and not value.hour else value.isoformat()
+        return (
+            value.isoformat()[:10]
+            if hasattr(value, "hour") and not value.hour
+            else value.isoformat()
+        )
     return value
 
 
@@ -46,5 +50,7 @@ def render(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], fmt: str) 
     widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    lines += [
+        "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in cells
+    ]
     return "\n".join(lines) + "\n"

@@ -87,7 +87,8 @@ def _expectation(field: dict[str, Any], check: str) -> str:
     ftype = field.get("type", "string")
     if check.startswith("coerce_dtype"):
         return {
-            "number": "a plain number such as 9.15 or 1620 (no thousands separator, '.' for decimals)",
+            "number": "a plain number such as 9.15 or 1620 "
+            "(no thousands separator, '.' for decimals)",
             "integer": "a whole number such as 12",
             "date": "a date as YYYY-MM-DD",
         }.get(ftype, f"a {ftype}")
@@ -109,8 +110,13 @@ def _expectation(field: dict[str, Any], check: str) -> str:
 def _pandera_schema(fields: list[dict[str, Any]], primary_key: list[str]):
     import pandera.pandas as pa
 
-    dtypes = {"number": "float64", "integer": "Int64", "date": "datetime64[ns]",
-              "string": "string", "boolean": "boolean"}
+    dtypes = {
+        "number": "float64",
+        "integer": "Int64",
+        "date": "datetime64[ns]",
+        "string": "string",
+        "boolean": "boolean",
+    }
     columns = {}
     for field in fields:
         c = field.get("constraints", {})
@@ -149,7 +155,9 @@ def _read_raw(name: str) -> tuple[pd.DataFrame, list[DataError]]:
     except FileNotFoundError:
         return pd.DataFrame(), [DataError(rel, "file not found (listed in data/datapackage.json)")]
     except UnicodeDecodeError as exc:
-        return pd.DataFrame(), [DataError(rel, f"not valid UTF-8 ({exc.reason} at byte {exc.start})")]
+        return pd.DataFrame(), [
+            DataError(rel, f"not valid UTF-8 ({exc.reason} at byte {exc.start})")
+        ]
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         return pd.DataFrame(), [DataError(rel, f"not a readable CSV ({exc})")]
     fields = [f["name"] for f in res["schema"]["fields"]]
@@ -195,12 +203,19 @@ def _validate(name: str) -> tuple[pd.DataFrame | None, list[DataError]]:
             seen.add((column, index, check))
             got = case.get("failure_case")
             message = f"expected {_expectation(field, check)}, got {got!r}"
-            if field.get("type") in {"number", "integer"} and isinstance(got, str) \
-                    and _VI_NUMBER.match(got) and check.startswith("coerce"):
+            if (
+                field.get("type") in {"number", "integer"}
+                and isinstance(got, str)
+                and _VI_NUMBER.match(got)
+                and check.startswith("coerce")
+            ):
                 message += " (a Vietnamese-formatted number: store it plainly, e.g. 9.15 not 9,15)"
             row = None if index is None or pd.isna(index) else _row_label(raw, index, key)
-            problems.append(DataError(rel, message, column=column) if row is None
-                            else DataError(f"{rel}, {row}", message, column=column))
+            problems.append(
+                DataError(rel, message, column=column)
+                if row is None
+                else DataError(f"{rel}, {row}", message, column=column)
+            )
         return None, problems
     return typed, problems
 
@@ -225,12 +240,14 @@ def _check_quotes(name: str, table: pd.DataFrame) -> list[DataError]:
             if quote in seed:
                 at = seed.index(quote)
                 hint = f"; the quote occurs at {at}:{at + len(quote)}"
-            problems.append(DataError(
-                f"{rel}, {_row_label(table, index, key)}",
-                f"quote is not at its offsets: seed[{start}:{end}] is {found!r}, "
-                f"expected {quote!r}{hint}",
-                column="quote",
-            ))
+            problems.append(
+                DataError(
+                    f"{rel}, {_row_label(table, index, key)}",
+                    f"quote is not at its offsets: seed[{start}:{end}] is {found!r}, "
+                    f"expected {quote!r}{hint}",
+                    column="quote",
+                )
+            )
     return problems
 
 
@@ -246,11 +263,14 @@ def _check_foreign_keys(name: str, table: pd.DataFrame) -> list[DataError]:
         column = fk["fields"][0]
         for index, value in table[column].items():
             if value is not None and value == value and value not in allowed:
-                problems.append(DataError(
-                    f"{rel}, {_row_label(table, index, key)}",
-                    f"{value!r} is not an id of {ref['resource']} ({resource(ref['resource'])['path']})",
-                    column=column,
-                ))
+                problems.append(
+                    DataError(
+                        f"{rel}, {_row_label(table, index, key)}",
+                        f"{value!r} is not an id of {ref['resource']} "
+                        f"({resource(ref['resource'])['path']})",
+                        column=column,
+                    )
+                )
     return problems
 
 
@@ -260,9 +280,17 @@ def _load_cached(name: str, _path: str, _stamp: tuple[int, int]) -> pd.DataFrame
     if not problems:
         problems = _check_quotes(name, table)
     if problems:
-        more = f" (and {len(problems) - 1} more problems: run `lai-chau check`)" if len(problems) > 1 else ""
-        raise DataError(problems[0].file, problems[0].message + more,
-                        row=problems[0].row, column=problems[0].column)
+        more = (
+            f" (and {len(problems) - 1} more problems: run `lai-chau check`)"
+            if len(problems) > 1
+            else ""
+        )
+        raise DataError(
+            problems[0].file,
+            problems[0].message + more,
+            row=problems[0].row,
+            column=problems[0].column,
+        )
     return table
 
 
@@ -320,12 +348,15 @@ def problems() -> list[DataError]:
         expected = res.get("hash", "")
         actual = "sha256:" + sha256(path)
         if expected != actual:
-            found.append(DataError(
-                _rel(path),
-                f"content changed: sha256 is {actual[7:19]}..., data/datapackage.json records "
-                f"{(expected[7:19] + '...') if expected else 'none'}; review the change, then run "
-                "`lai-chau check --update-hashes`",
-            ))
+            found.append(
+                DataError(
+                    _rel(path),
+                    f"content changed: sha256 is {actual[7:19]}..., data/datapackage.json records "
+                    f"{(expected[7:19] + '...') if expected else 'none'}; "
+                    "review the change, then run "
+                    "`lai-chau check --update-hashes`",
+                )
+            )
     return found
 
 
@@ -368,5 +399,7 @@ def main(args: argparse.Namespace) -> int:
     for name in resource_names():
         with open(resource_path(name), encoding="utf-8", newline="") as fh:
             n_rows += sum(1 for _ in csv.reader(fh)) - 1
-    print(f"ok: {len(resource_names())} resources, {n_rows} rows, seed hash and every quote checked")
+    print(
+        f"ok: {len(resource_names())} resources, {n_rows} rows, seed hash and every quote checked"
+    )
     return 0

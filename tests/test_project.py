@@ -41,19 +41,27 @@ def test_constraints_pin_every_dependency() -> None:
 
 
 def test_make_help_lists_every_target() -> None:
-    out = subprocess.run(["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        ["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
     for target in ["install", "test", "reports", "notebooks", "lab", "bench", "clean"]:
         assert re.search(rf"make {target}\s+\S", out), out
 
 
 def test_readme_and_makefile_name_only_existing_paths() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8") + (ROOT / "Makefile").read_text(
-        encoding="utf-8")
-    candidates = set(re.findall(
-        r"(?<![\w/.-])((?:lai_chau|data|notebooks|seeds|tests|benchmarks|reports|\.ci)/[\w./-]*\w)",
-        text))
+        encoding="utf-8"
+    )
+    candidates = set(
+        re.findall(
+            r"(?<![\w/.-])((?:lai_chau|data|notebooks|seeds|tests|benchmarks|reports|\.ci)/[\w./-]*\w)",
+            text,
+        )
+    )
     generated = ("reports/vi/", "reports/en/", "reports/index.html")
-    missing = [p for p in sorted(candidates)
-               if not p.startswith(generated) and "*" not in p and not (ROOT / p).exists()]
+    missing = [
+        p
+        for p in sorted(candidates)
+        if not p.startswith(generated) and "*" not in p and not (ROOT / p).exists()
+    ]
     assert missing == []

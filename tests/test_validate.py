@@ -133,10 +133,14 @@ def test_quote_not_at_offsets(data_copy: Path, capsys: pytest.CaptureFixture[str
 def test_unknown_source(data_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     row_id = first_id("figures")
     edit_cell(data_copy / "figures.csv", row_id, "source_id", "nowhere")
-    check_fails(capsys, "figures.csv, row 2", "column 'source_id'", "'nowhere' is not an id of sources")
+    check_fails(
+        capsys, "figures.csv, row 2", "column 'source_id'", "'nowhere' is not an id of sources"
+    )
 
 
-def test_changed_file_is_caught_by_its_hash(data_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_changed_file_is_caught_by_its_hash(
+    data_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = data_copy / "claims.csv"
     path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     check_fails(capsys, "claims.csv", "content changed", "--update-hashes")
@@ -145,7 +149,9 @@ def test_changed_file_is_caught_by_its_hash(data_copy: Path, capsys: pytest.Capt
     assert main(["check"]) == 0
 
 
-def test_update_hashes_refuses_invalid_data(data_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_update_hashes_refuses_invalid_data(
+    data_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     before = (data_copy / "datapackage.json").read_bytes()
     edit_cell(data_copy / "figures.csv", first_id("figures"), "unit", "furlongs")
     assert main(["check", "--update-hashes"]) == 1
@@ -164,8 +170,13 @@ def test_seed_hash_changed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     text = (seeds / paths.SEED.name).read_text(encoding="utf-8")
     (seeds / paths.SEED.name).write_text(text.replace("9,15%", "9,51%"), encoding="utf-8")
     env = {"LAI_CHAU_SEEDS": str(seeds), "PATH": ""}
-    result = subprocess.run([sys.executable, "-m", "lai_chau", "check"], env=env,
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "lai_chau", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 1
     assert paths.SEED.name in result.stderr and "sha256" in result.stderr.lower()
     assert "Traceback" not in result.stderr
@@ -175,9 +186,13 @@ def test_check_exit_code_from_a_subprocess(tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(paths.DATA, data)
     edit_cell(data / "figures.csv", "grdp_growth", "value", "9,15")
-    result = subprocess.run([sys.executable, "-m", "lai_chau", "check"],
-                            env={"LAI_CHAU_DATA": str(data), "PATH": ""},
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "lai_chau", "check"],
+        env={"LAI_CHAU_DATA": str(data), "PATH": ""},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 1
     assert "figures.csv, row 1 (id 'grdp_growth'), column 'value'" in result.stderr
     assert "Traceback" not in result.stderr
@@ -195,4 +210,6 @@ def test_frictionless_catches_a_vietnamese_number(data_copy: Path) -> None:
     edit_cell(data_copy / "figures.csv", "grdp_growth", "value", "9,15")
     report = frictionless.Package(str(data_copy / "datapackage.json")).validate()
     assert not report.valid
-    assert ["value", "type-error"] in [e[1:] for e in report.flatten(["rowNumber", "fieldName", "type"])]
+    assert ["value", "type-error"] in [
+        e[1:] for e in report.flatten(["rowNumber", "fieldName", "type"])
+    ]
