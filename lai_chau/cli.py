@@ -15,7 +15,7 @@ BASELINES = ("national", "prior", "region")
 # subcommand -> module whose `main(args) -> int` runs it; imported only when used,
 # so `lai-chau figures` never pays for papermill or altair.
 COMMANDS = {
-    "figures": "lai_chau.figures",
+    "figures": "lai_chau.article",
     "extract": "lai_chau.extract",
     "check": "lai_chau.validate",
     "compare": "lai_chau.compare",

@@ -1,4 +1,4 @@
-"""The article's figures (data/figures.csv) as a DataFrame, one record, or CLI output."""
+"""The article's figures (data/figures.csv): a DataFrame, one record, or CLI output."""
 
 from __future__ import annotations
 
