@@ -1,0 +1,218 @@
+"""Numbers as Vietnamese texts write them: parse `9,15`, `1.620`, `04`; format for vi/en display."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from typing import TYPE_CHECKING
+
+from lai_chau.errors import LaiChauError, unknown
+
+if TYPE_CHECKING:  # pragma: no cover
+    from lai_chau.extract import Mention
+
+LANGS = ("vi", "en")
+
+
+class NumberError(LaiChauError, ValueError):
+    """A text that is not a number in the notation of the language asked for (also a ValueError)."""
+
+
+@dataclass(frozen=True)
+class UnitLabel:
+    """How a unit is written after (or around) a number: `{n}` is the formatted number."""
+
+    vi: str
+    en: str
+    en_one: str | None = None  # English label when the number is exactly 1 ("1 project")
+
+    def template(self, lang: str, number_text: str) -> str:
+        if lang == "en" and self.en_one is not None and number_text == "1":
+            return self.en_one
+        return self.vi if lang == "vi" else self.en
+
+
+# The unit keys are the project's (data/figures.csv `unit` column and the extractor's units).
+# Vietnamese labels follow the article ("9,15%", "1.620 tấn", "4,6 điểm %", "25 bậc");
+# English ones are the usual short forms ("pp" = percentage points, "t" = tonnes).
+# Money units with a scale ("bn_VND") carry the scale in the label: format the number as
+# written (1800 for "1.800 tỷ đồng"), not in đồng.
+UNITS: dict[str, UnitLabel] = {
+    "percent": UnitLabel("{n}%", "{n}%"),
+    "pp": UnitLabel("{n} điểm %", "{n} pp"),
+    "tonnes": UnitLabel("{n} tấn", "{n} t"),
+    "MW": UnitLabel("{n} MW", "{n} MW"),
+    "kWh": UnitLabel("{n} kWh", "{n} kWh"),
+    "hectares": UnitLabel("{n} ha", "{n} ha"),
+    "projects": UnitLabel("{n} dự án", "{n} projects", "{n} project"),
+    "places": UnitLabel("{n} bậc", "{n} places", "{n} place"),
+    "rank": UnitLabel("thứ {n}", "{n}{ordinal}"),
+    "years": UnitLabel("{n} năm", "{n} years", "{n} year"),
+    "months": UnitLabel("{n} tháng", "{n} months", "{n} month"),
+    "VND": UnitLabel("{n} đồng", "{n} VND"),
+    "million_VND": UnitLabel("{n} triệu đồng", "{n} million VND"),
+    "bn_VND": UnitLabel("{n} tỷ đồng", "{n} billion VND"),
+    "trillion_VND": UnitLabel("{n} nghìn tỷ đồng", "{n} trillion VND"),
+    "USD": UnitLabel("{n} USD", "{n} USD"),
+    "arrivals": UnitLabel("{n} lượt khách", "{n} arrivals", "{n} arrival"),
+    "points": UnitLabel("{n} điểm", "{n} points", "{n} point"),
+    "times": UnitLabel("{n} lần", "{n}×"),
+    "provinces": UnitLabel("{n} tỉnh", "{n} provinces", "{n} province"),
+    "enterprises": UnitLabel("{n} doanh nghiệp", "{n} enterprises", "{n} enterprise"),
+    "people": UnitLabel("{n} người", "{n} people", "{n} person"),
+}
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in LANGS:
+        raise unknown("language", lang, LANGS)
+
+
+@cache
+def symbols(lang: str) -> tuple[str, str]:
+    """(decimal, grouping) symbols of `lang` from CLDR via Babel: vi (',', '.'), en ('.', ',')."""
+    _check_lang(lang)
+    from babel import numbers as bn  # loaded on first use: keeps `import lai_chau.extract` light
+
+    return bn.get_decimal_symbol(lang), bn.get_group_symbol(lang)
+
+
+@cache
+def _pattern(lang: str) -> re.Pattern[str]:
+    decimal, group = map(re.escape, symbols(lang))
+    # a grouped integer has groups of exactly three digits; an ungrouped one may carry
+    # leading zeros, as Vietnamese reports write counts ("04 dự án", "07 bậc")
+    return re.compile(
+        rf"(?P<sign>[-−+])?(?P<int>[1-9]\d{{0,2}}(?:{group}\d{{3}})+|\d+)(?:{decimal}(?P<frac>\d+))?"
+    )
+
+
+_DATE_LIKE = re.compile(r"\d{1,4}\s*[/]\s*\d{1,4}(?:\s*/\s*\d{1,4})?")
+
+
+def parse_decimal(text: str, lang: str = "vi") -> Decimal:
+    """Read one bare number written in `lang`'s notation, exactly, as a Decimal.
+
+    vi: comma decimal, dot thousands ("9,15", "1.620", "2.000" is two thousand, "04" is 4);
+    en: dot decimal, comma thousands. Raises NumberError (a ValueError) saying what was expected.
+    """
+    _check_lang(lang)
+    if not isinstance(text, str):
+        raise NumberError(f"expected a string holding a number, got {type(text).__name__}")
+    s = text.strip()
+    decimal, group = symbols(lang)
+    example = "9,15 or 1.620" if lang == "vi" else "9.15 or 1,620"
+    if not s:
+        raise NumberError(f"empty text; expected a number such as {example} ({lang})")
+    m = _pattern(lang).fullmatch(s)
+    if m:
+        digits = m["int"].replace(group, "")
+        frac = m["frac"]
+        value = Decimal(f"{digits}.{frac}" if frac else digits)
+        return -value if m["sign"] in ("-", "−") else value
+    if _DATE_LIKE.fullmatch(s):
+        raise NumberError(
+            f"{text!r} is a date or a rank (N/M), not a number; parse_quantity() tells which"
+        )
+    if re.search(r"[^\d\s.,+\-−]", s):
+        raise NumberError(
+            f"{text!r} holds words or a unit; expected a bare number such as {example} "
+            "(parse_quantity() reads a number with its unit)"
+        )
+    other = "en" if lang == "vi" else "vi"
+    if _pattern(other).fullmatch(s):
+        d2, g2 = symbols(other)
+        raise NumberError(
+            f"{text!r} is not a number in {lang} notation: {lang} writes {decimal!r} for decimals "
+            f"and {group!r} between groups of three digits (e.g. {example}); "
+            f"{text!r} reads as {other} notation ({d2!r} decimal, {g2!r} thousands)"
+        )
+    raise NumberError(
+        f"{text!r} is not a number in {lang} notation; expected e.g. {example} "
+        f"({decimal!r} for decimals, {group!r} between groups of three digits)"
+    )
+
+
+def parse_number(text: str, lang: str = "vi") -> float:
+    """One bare number in `lang`'s notation as a float ("9,15" -> 9.15, "1.620" -> 1620.0 in vi)."""
+    return float(parse_decimal(text, lang))
+
+
+def _ordinal(number_text: str) -> str:
+    if not number_text.isdigit():
+        return ""
+    n = int(number_text)
+    if 10 <= n % 100 <= 20:
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+
+
+def format_number(
+    value: float | int | Decimal,
+    lang: str = "vi",
+    unit: str | None = None,
+    decimals: int | None = None,
+) -> str:
+    """A number for display in `lang`, with the unit label of UNITS.
+
+    `decimals=None` shows the digits the value has ("9,15", "1.620"); an int rounds (half to even)
+    to that many decimals. Values are in the unit given: percent 9.15 is "9,15%", not 0.0915.
+    """
+    _check_lang(lang)
+    if unit is not None and unit not in UNITS:
+        raise unknown("unit", unit, sorted(UNITS))
+    if decimals is not None and (
+        isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 12
+    ):
+        raise NumberError(f"decimals={decimals!r}; expected None or an integer from 0 to 12")
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise NumberError(f"expected a number to format, got {type(value).__name__} {value!r}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise NumberError(f"cannot format {value!r}; expected a finite number")
+    from babel import numbers as bn
+
+    if decimals is None:
+        text = bn.format_decimal(value, format="#,##0.###", locale=lang, decimal_quantization=False)
+    else:
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+        text = bn.format_decimal(value, format=pattern, locale=lang)
+    if text.startswith("-") and not any(c in "123456789" for c in text):
+        text = text[1:]  # "-0" or "-0,00" after rounding a tiny negative
+    if unit is None:
+        return text
+    template = UNITS[unit].template(lang, text)
+    return template.format(n=text, ordinal=_ordinal(text))
+
+
+def format_percent(
+    value: float | int | Decimal, lang: str = "vi", decimals: int | None = None
+) -> str:
+    """A percentage already in percent (9.15 -> vi "9,15%", en "9.15%")."""
+    return format_number(value, lang, "percent", decimals)
+
+
+def parse_quantity(text: str) -> Mention:
+    """Read one Vietnamese quantity ("9,15%", "1.620 tấn", "tốp 15", "29/63", "15/6/2022").
+
+    The whole text (after an optional qualifier such as "gần") must be one mention of
+    lai_chau.extract: its kind tells a figure (percent, tonnes, rank...) from a date, a year,
+    a period or a name. Raises NumberError otherwise.
+    """
+    from lai_chau.extract import extract
+
+    if not isinstance(text, str):
+        raise NumberError(f"expected a string holding a quantity, got {type(text).__name__}")
+    s = text.strip()
+    found = extract(s)
+    if len(found) == 1:
+        m = found[0]
+        before, after = s[: m.start].strip(), s[m.end :].strip()
+        if not after and (not before or before == m.qualifier):
+            return m
+    if not found:
+        raise NumberError(f"{text!r} holds no number; expected a quantity such as '9,15%'")
+    seen = ", ".join(f"{m.text!r} ({m.kind})" for m in found)
+    raise NumberError(f"{text!r} is not one quantity; read {seen}")
