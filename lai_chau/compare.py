@@ -1,0 +1,610 @@
+"""Lai Châu against Viet Nam, its plan and past, and its region: gaps, derived numbers, ranks."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from lai_chau import reference, validate
+from lai_chau.errors import DataError, UsageError, unknown
+from lai_chau.i18n import check_lang
+from lai_chau.units import Quantity, UnitError, qualifier_symbol
+
+BASELINES = ("national", "prior", "region")
+COMPARABILITY = ("same", "proxy", "not_comparable")
+
+COLUMNS = [
+    "id", "label", "period", "value", "unit", "baseline_id", "baseline_label", "baseline_period",
+    "baseline_value", "baseline_unit", "baseline_qualifier", "gap", "gap_unit", "gap_qualifier",
+    "ratio", "direction", "comparability", "note", "source_id", "baseline_sources",
+]
+TABLE_COLUMNS = ["id", "value", "unit", "baseline_id", "baseline_value", "gap", "gap_unit",
+                 "direction", "comparability", "note"]
+
+# The figure whose rank the peers bound, and the province the article is about.
+GRDP_FIGURE = "grdp_growth"
+PROVINCE = "Lai Châu"
+
+TEXT = {
+    "proxy": {"en": "Proxy, not like for like: ", "vi": "Chỉ tiêu gần đúng, không cùng thước đo: "},
+    "conflict": {
+        "en": " Sources disagree on this baseline; both values are kept in the data ({note}).",
+        "vi": " Các nguồn không thống nhất về số so sánh này; dữ liệu giữ cả hai giá trị.",
+    },
+    "region_same": {
+        "en": "Same measure (GRDP growth at constant prices on H1 2021, provincial estimate); "
+              "provinces may have used different GSO estimate rounds.",
+        "vi": "Cùng thước đo (tăng GRDP theo giá so sánh so với 6 tháng 2021, số ước của tỉnh); "
+              "các tỉnh có thể dùng các đợt ước tính khác nhau của Tổng cục Thống kê.",
+    },
+    "region_sector": {
+        "en": "Same sector and measure (value-added growth at constant prices on H1 2021).",
+        "vi": "Cùng khu vực và thước đo (tăng giá trị tăng thêm theo giá so sánh so với "
+              "6 tháng 2021).",
+    },
+    "rank_bounds": {
+        "en": " From the sourced peers Lai Châu ranks between {rb} and {rw} of {rn} in the region "
+              "and between {nb} and {nw} of {nn} nationally.",
+        "vi": " Theo số liệu có nguồn của các tỉnh, Lai Châu đứng trong khoảng hạng {rb}–{rw}/{rn} "
+              "trong vùng và hạng {nb}–{nw}/{nn} cả nước.",
+    },
+}
+
+
+# ----------------------------------------------------------------------------- lookups
+class Lookup:
+    """Every figure, reference row and derived number by id, as records and Quantities."""
+
+    def __init__(self) -> None:
+        self.figures = validate.load("figures").set_index("id", drop=False)
+        self.refs = reference.values().set_index("id", drop=False)
+        self._derived: dict[str, Derived] = {d.id: d for d in DERIVED}
+        self._cache: dict[str, Quantity] = {}
+
+    def ids(self) -> list[str]:
+        return [*self.figures.index, *self.refs.index, *self._derived]
+
+    def kind(self, any_id: str) -> str:
+        if any_id in self.figures.index:
+            return "figure"
+        if any_id in self.refs.index:
+            return "reference"
+        if any_id in self._derived:
+            return "derived"
+        raise unknown("id", any_id, sorted(self.ids()))
+
+    def quantity(self, any_id: str) -> Quantity:
+        """The value of a figure, reference row or derived number."""
+        if any_id not in self._cache:
+            kind = self.kind(any_id)
+            if kind == "derived":
+                self._cache[any_id] = self._derived[any_id].compute(self)
+            else:
+                rec = (self.figures if kind == "figure" else self.refs).loc[any_id]
+                if pd.isna(rec["value"]):
+                    raise UsageError(f"{any_id!r} has no value (only a rank)")
+                self._cache[any_id] = Quantity(rec["value"], rec["unit"],
+                                               qualifier_symbol(rec["qualifier"]))
+        return self._cache[any_id]
+
+    def label(self, any_id: str, lang: str) -> str:
+        kind = self.kind(any_id)
+        if kind == "derived":
+            return self._derived[any_id].label[lang]
+        rec = (self.figures if kind == "figure" else self.refs).loc[any_id]
+        return str(rec[f"label_{lang}"])
+
+    def period(self, any_id: str) -> str | None:
+        kind = self.kind(any_id)
+        if kind == "derived":
+            return self._derived[any_id].period
+        rec = (self.figures if kind == "figure" else self.refs).loc[any_id]
+        return None if pd.isna(rec["period"]) else str(rec["period"])
+
+    def sources(self, any_id: str) -> list[str]:
+        """Source ids behind a value (for a derived number, the sources of all its inputs)."""
+        kind = self.kind(any_id)
+        if kind == "figure":
+            return [str(self.figures.loc[any_id, "source_id"])]
+        if kind == "reference":
+            rec = {k: (None if pd.isna(v) else v) for k, v in self.refs.loc[any_id].items()}
+            return reference.source_ids(rec)
+        out: list[str] = []
+        for input_id in self._derived[any_id].inputs(self):
+            out += [s for s in self.sources(input_id) if s not in out]
+        return out
+
+    def inputs(self, any_id: str) -> list[str]:
+        """Ids a derived number is computed from (empty for data values)."""
+        return self._derived[any_id].inputs(self) if self.kind(any_id) == "derived" else []
+
+    def status(self, any_id: str) -> tuple[str, str]:
+        if self.kind(any_id) != "reference":
+            return "ok", ""
+        rec = self.refs.loc[any_id]
+        return str(rec["status"]), ("" if pd.isna(rec["status_note"]) else str(rec["status_note"]))
+
+
+# ----------------------------------------------------------------------------- derived numbers
+@dataclass(frozen=True)
+class Derived:
+    """A number computed from data by a stated formula (never typed)."""
+
+    id: str
+    label: dict[str, str]
+    formula: str
+    compute: Callable[[Lookup], Quantity]
+    uses: tuple[str, ...] = ()
+    period: str | None = None
+    note: str = ""
+    dynamic_inputs: Callable[[Lookup], list[str]] | None = field(default=None, compare=False)
+
+    def inputs(self, lookup: Lookup) -> list[str]:
+        return self.dynamic_inputs(lookup) if self.dynamic_inputs else list(self.uses)
+
+
+def _minus(a: str, b: str) -> Callable[[Lookup], Quantity]:
+    return lambda k: k.quantity(a) - k.quantity(b)
+
+
+def _share(part: str, whole: str) -> Callable[[Lookup], Quantity]:
+    return lambda k: k.quantity(part).share_of(k.quantity(whole))
+
+
+def _tea_increase(k: Lookup) -> Quantity:
+    return k.quantity("tea_h1_2022") - k.quantity("national_tea_output_h1_2021_implied")
+
+
+def _grdp_2022_from_average(k: Lookup) -> Quantity:
+    # (1+avg)^3 = (1+g2021)(1+g2022)(1+g2023): solve for g2022. Depends on the 2021 estimate.
+    avg, g21, g23 = (k.quantity(i) for i in (
+        "lc_grdp_growth_avg_2021_2023", "lc_grdp_growth_2021", "lc_grdp_growth_2023"))
+    for q in (avg, g21, g23):
+        if q.unit != "percent":
+            raise UnitError(f"growth rates must be in percent, not {q.unit}")
+    factor = (1 + avg.value / 100) ** 3 / ((1 + g21.value / 100) * (1 + g23.value / 100))
+    return Quantity(round((factor - 1) * 100, 10), "percent", "~")
+
+
+def _disbursement_rows(k: Lookup) -> pd.DataFrame:
+    """National MoF disbursement rates of the figure's year, with a cut-off date, not rejected."""
+    as_of = pd.Timestamp(k.figures.loc["disbursement_rate", "as_of"])
+    refs = k.refs
+    rows = refs[(refs["indicator"] == "public_investment_disbursement")
+                & (refs["table"] == "national")
+                & (refs["measure"] == "rate_of_plan") & refs["as_of"].notna()
+                & (refs["status"] != "rejected")]
+    return rows[rows["as_of"].dt.year == as_of.year]
+
+
+def _disbursement_bound(upper: bool) -> Callable[[Lookup], Quantity]:
+    # Cumulative disbursement never falls, so on one basis (denominator) the rate at the figure's
+    # date is at most the rate at any later date and at least the rate at any earlier date.
+    def compute(k: Lookup) -> Quantity:
+        as_of = pd.Timestamp(k.figures.loc["disbursement_rate", "as_of"])
+        rows = _disbursement_rows(k)
+        bounds = []
+        for _, group in rows.groupby("base"):
+            side = group[group["as_of"] >= as_of] if upper else group[group["as_of"] <= as_of]
+            if not side.empty:
+                bounds.append(side["value"].min() if upper else side["value"].max())
+        if not bounds:
+            raise DataError("data/national.csv", "no national disbursement rate on the "
+                            f"{'later' if upper else 'earlier'} side of {as_of.date()}")
+        value = max(bounds) if upper else min(bounds)
+        return Quantity(value, "percent", "<=" if upper else ">=")
+    return compute
+
+
+def _disbursement_inputs(upper: bool) -> Callable[[Lookup], list[str]]:
+    def inputs(k: Lookup) -> list[str]:
+        as_of = pd.Timestamp(k.figures.loc["disbursement_rate", "as_of"])
+        rows = _disbursement_rows(k)
+        side = rows[rows["as_of"] >= as_of] if upper else rows[rows["as_of"] <= as_of]
+        return [*list(side["id"]), "disbursement_rate"]
+    return inputs
+
+
+def _rank(scope: str, which: str) -> Callable[[Lookup], Quantity]:
+    return lambda k: Quantity(getattr(rank_bounds(scope, lookup=k), which), "rank")
+
+
+def _rank_inputs(k: Lookup) -> list[str]:
+    peers = reference.provinces()
+    return [GRDP_FIGURE, *list(peers.loc[peers["indicator"] == "grdp", "id"])]
+
+
+def _l(en: str, vi: str) -> dict[str, str]:
+    return {"en": en, "vi": vi}
+
+
+DERIVED: list[Derived] = [
+    Derived("implied_disbursement_rate_2021",
+            _l("Disbursement rate a year earlier (implied)",
+               "Tỷ lệ giải ngân cùng kỳ năm trước (suy ra)"),
+            "disbursement_rate - disbursement_rate_change",
+            _minus("disbursement_rate", "disbursement_rate_change"),
+            ("disbursement_rate", "disbursement_rate_change"), "2021H1",
+            "The article's rate less its change in points, at 15/6/2021."),
+    Derived("implied_investment_projects_2021",
+            _l("Projects approved in principle a year earlier (implied)",
+               "Số dự án cùng kỳ năm trước (suy ra)"),
+            "investment_projects - investment_projects_change",
+            _minus("investment_projects", "investment_projects_change"),
+            ("investment_projects", "investment_projects_change"), "2021H1"),
+    Derived("investment_projects_multiple",
+            _l("Projects approved, multiple of a year earlier", "Số dự án, gấp so với cùng kỳ"),
+            "investment_projects / implied_investment_projects_2021",
+            lambda k: (k.quantity("investment_projects")
+                       / k.quantity("implied_investment_projects_2021")),
+            ("investment_projects", "implied_investment_projects_2021"), "2022H1"),
+    Derived("national_disbursement_change_2022_07_31",
+            _l("National disbursement rate at 31/7, change on a year earlier (estimate basis)",
+               "Tỷ lệ giải ngân cả nước đến 31/7, thay đổi so cùng kỳ (theo số ước)"),
+            "pi_disb_2022_07_31_pm_est - pi_disb_2021_07_31_pm_est",
+            _minus("pi_disb_2022_07_31_pm_est", "pi_disb_2021_07_31_pm_est"),
+            ("pi_disb_2022_07_31_pm_est", "pi_disb_2021_07_31_pm_est"), "2022M01-M07",
+            "Each 2022 figure is paired with the 2021 rate cited beside it "
+            "(the two 2021 rates conflict)."),
+    Derived("national_disbursement_change_2022_07_31_reported",
+            _l("National disbursement rate at 31/7, change on a year earlier (reported basis)",
+               "Tỷ lệ giải ngân cả nước đến 31/7, thay đổi so cùng kỳ (theo số báo cáo)"),
+            "pi_disb_2022_07_31_pm - pi_disb_2021_07_31_pm_actual",
+            _minus("pi_disb_2022_07_31_pm", "pi_disb_2021_07_31_pm_actual"),
+            ("pi_disb_2022_07_31_pm", "pi_disb_2021_07_31_pm_actual"), "2022M01-M07"),
+    Derived("national_disbursement_change_2022_08_31",
+            _l("National disbursement rate at 31/8, change on a year earlier",
+               "Tỷ lệ giải ngân cả nước đến 31/8, thay đổi so cùng kỳ"),
+            "pi_disb_2022_08_31_pm_est - pi_disb_2021_08_31_pm",
+            _minus("pi_disb_2022_08_31_pm_est", "pi_disb_2021_08_31_pm"),
+            ("pi_disb_2022_08_31_pm_est", "pi_disb_2021_08_31_pm"), "2022M01-M08"),
+    Derived("national_disbursement_upper_bound",
+            _l("National disbursement rate at Lai Châu's cut-off date, upper bound",
+               "Tỷ lệ giải ngân cả nước tại thời điểm của Lai Châu, cận trên"),
+            "max over bases of (min of national rates dated on or after disbursement_rate.as_of)",
+            _disbursement_bound(upper=True), (), "2022H1",
+            "Assumes cumulative disbursement never falls and the plan is not cut during the year.",
+            dynamic_inputs=_disbursement_inputs(upper=True)),
+    Derived("national_disbursement_lower_bound",
+            _l("National disbursement rate at Lai Châu's cut-off date, lower bound",
+               "Tỷ lệ giải ngân cả nước tại thời điểm của Lai Châu, cận dưới"),
+            "min over bases of (max of national rates dated on or before disbursement_rate.as_of)",
+            _disbursement_bound(upper=False), (), "2022H1",
+            "Same assumption; only bases with an earlier rate count.",
+            dynamic_inputs=_disbursement_inputs(upper=False)),
+    Derived("domestic_tourists_growth_h1_2022",
+            _l("Domestic tourists, growth (from the multiple)",
+               "Khách du lịch nội địa, tốc độ tăng (quy từ số lần)"),
+            "(domestic_tourists_h1_2022_ratio - 1) x 100",
+            lambda k: k.quantity("domestic_tourists_h1_2022_ratio").as_growth(),
+            ("domestic_tourists_h1_2022_ratio",), "2022H1",
+            "The multiple is rounded, so the growth is only approximate."),
+    Derived("national_budget_growth_h1_2022_implied",
+            _l("State budget revenue growth H1 2022 (implied by two MoF estimates)",
+               "Tăng thu ngân sách nhà nước 6 tháng 2022 (suy ra từ hai số ước của Bộ Tài chính)"),
+            "budget_rev_h1_2022 / budget_rev_h1_2021 - 1",
+            lambda k: k.quantity("budget_rev_h1_2022").growth_on(k.quantity("budget_rev_h1_2021")),
+            ("budget_rev_h1_2022", "budget_rev_h1_2021"), "2022H1",
+            "Indicative only: two end-June estimates, not outturns."),
+    Derived("national_retail_h1_2021_implied",
+            _l("Retail sales H1 2021 (implied)", "Tổng mức bán lẻ 6 tháng 2021 (suy ra)"),
+            "retail_h1_2022 / (1 + retail_h1_2022_nominal / 100)",
+            lambda k: k.quantity("retail_h1_2022").before_growth(
+                k.quantity("retail_h1_2022_nominal")),
+            ("retail_h1_2022", "retail_h1_2022_nominal"), "2021H1"),
+    Derived("national_tea_output_h1_2021_implied",
+            _l("National tea output H1 2021 (implied)",
+               "Sản lượng chè cả nước 6 tháng 2021 (suy ra)"),
+            "tea_h1_2022 / (1 + tea_h1_2022_growth / 100)",
+            lambda k: k.quantity("tea_h1_2022").before_growth(k.quantity("tea_h1_2022_growth")),
+            ("tea_h1_2022", "tea_h1_2022_growth"), "2021H1",
+            "The growth rate is rounded, so the implied level is approximate."),
+    Derived("national_tea_increase_h1_2022_implied",
+            _l("National tea output increase H1 2022 (implied)",
+               "Mức tăng sản lượng chè cả nước 6 tháng 2022 (suy ra)"),
+            "tea_h1_2022 - national_tea_output_h1_2021_implied", _tea_increase,
+            ("tea_h1_2022", "national_tea_output_h1_2021_implied"), "2022H1",
+            "Sensitive to the rounding of the growth rate."),
+    Derived("tea_share_of_national_increase",
+            _l("Lai Châu's share of the national tea output increase",
+               "Tỷ phần của Lai Châu trong mức tăng sản lượng chè cả nước"),
+            "tea_output_change / national_tea_increase_h1_2022_implied x 100",
+            _share("tea_output_change", "national_tea_increase_h1_2022_implied"),
+            ("tea_output_change", "national_tea_increase_h1_2022_implied"), "2022H1"),
+    Derived("grdp_growth_minus_plan",
+            _l("GRDP growth H1 less the 2022 target",
+               "Tăng trưởng GRDP 6 tháng trừ mục tiêu năm 2022"),
+            "grdp_growth - lc_grdp_growth_plan_2022",
+            _minus("grdp_growth", "lc_grdp_growth_plan_2022"),
+            ("grdp_growth", "lc_grdp_growth_plan_2022"), "2022H1",
+            "Half-year growth against a full-year target."),
+    Derived("grdp_growth_2022_est_minus_h1",
+            _l("GRDP growth 2022 (Nov estimate) less H1 growth",
+               "Tăng trưởng GRDP 2022 (ước tháng 11) trừ tăng trưởng 6 tháng"),
+            "lc_grdp_growth_2022_est - grdp_growth",
+            _minus("lc_grdp_growth_2022_est", "grdp_growth"),
+            ("lc_grdp_growth_2022_est", "grdp_growth"), "2022"),
+    Derived("lc_grdp_growth_2022_implied_by_average",
+            _l("GRDP growth 2022 implied by the 2021-2023 average",
+               "Tăng trưởng GRDP 2022 suy ra từ bình quân 2021-2023"),
+            "(1+avg)^3 / ((1+g2021)(1+g2023)) - 1",
+            _grdp_2022_from_average,
+            ("lc_grdp_growth_avg_2021_2023", "lc_grdp_growth_2021", "lc_grdp_growth_2023"), "2022",
+            "Depends on the 2021 estimate (the final 2021 figure was not found)."),
+    Derived("lc_tourist_arrivals_m04_2022_pct_plan_check",
+            _l("Tourist arrivals Jan-Apr 2022, share of the plan (recomputed)",
+               "Lượt khách 4 tháng 2022 so kế hoạch (tính lại)"),
+            "lc_tourist_arrivals_m04_2022 / lc_tourist_arrivals_plan_2022 x 100",
+            _share("lc_tourist_arrivals_m04_2022", "lc_tourist_arrivals_plan_2022"),
+            ("lc_tourist_arrivals_m04_2022", "lc_tourist_arrivals_plan_2022"), "2022M01-M04"),
+    Derived("lc_tourist_arrivals_q1_2022_pct_plan_check",
+            _l("Tourist arrivals Q1 2022, share of the plan (recomputed)",
+               "Lượt khách quý I/2022 so kế hoạch (tính lại)"),
+            "lc_tourist_arrivals_q1_2022 / lc_tourist_arrivals_plan_2022 x 100",
+            _share("lc_tourist_arrivals_q1_2022", "lc_tourist_arrivals_plan_2022"),
+            ("lc_tourist_arrivals_q1_2022", "lc_tourist_arrivals_plan_2022"), "2022Q1"),
+    Derived("lc_tourist_arrivals_2022_implied",
+            _l("Tourist arrivals 2022 (implied by the plan and its excess)",
+               "Lượt khách năm 2022 (suy ra từ kế hoạch và mức vượt)"),
+            "lc_tourist_arrivals_plan_2022 x (1 + lc_tourist_arrivals_2022_est_above_plan / 100)",
+            lambda k: k.quantity("lc_tourist_arrivals_plan_2022").after_growth(
+                k.quantity("lc_tourist_arrivals_2022_est_above_plan")),
+            ("lc_tourist_arrivals_plan_2022", "lc_tourist_arrivals_2022_est_above_plan"), "2022"),
+    Derived("lc_tourist_arrivals_2021_implied",
+            _l("Tourist arrivals 2021 (implied)", "Lượt khách năm 2021 (suy ra)"),
+            "lc_tourist_arrivals_2022_implied / (1 + lc_tourist_arrivals_growth_2022_est / 100)",
+            lambda k: k.quantity("lc_tourist_arrivals_2022_implied").before_growth(
+                k.quantity("lc_tourist_arrivals_growth_2022_est")),
+            ("lc_tourist_arrivals_2022_implied", "lc_tourist_arrivals_growth_2022_est"), "2021"),
+    Derived("lc_budget_revenue_2022m10_pct_plan",
+            _l("Budget revenue Jan-Oct 2022, share of the 2022 plan",
+               "Thu ngân sách 10 tháng 2022 so kế hoạch năm"),
+            "lc_budget_revenue_2022m10 / lc_budget_revenue_plan_2022 x 100",
+            _share("lc_budget_revenue_2022m10", "lc_budget_revenue_plan_2022"),
+            ("lc_budget_revenue_2022m10", "lc_budget_revenue_plan_2022"), "2022M01-M10"),
+    Derived("lc_tourism_revenue_q1_2022_pct_plan",
+            _l("Tourism revenue Q1 2022, share of the 2022 plan",
+               "Doanh thu du lịch quý I/2022 so kế hoạch năm"),
+            "lc_tourism_revenue_q1_2022 / lc_tourism_revenue_plan_2022 x 100",
+            _share("lc_tourism_revenue_q1_2022", "lc_tourism_revenue_plan_2022"),
+            ("lc_tourism_revenue_q1_2022", "lc_tourism_revenue_plan_2022"), "2022Q1"),
+    Derived("grdp_rank_national_best",
+            _l("GRDP growth rank H1 2022, best possible (national)",
+               "Hạng tăng trưởng GRDP 6 tháng 2022, cao nhất có thể (cả nước)"),
+            "rank_bounds('national').best", _rank("national", "best"), (), "2022H1",
+            dynamic_inputs=_rank_inputs),
+    Derived("grdp_rank_national_worst",
+            _l("GRDP growth rank H1 2022, worst possible (national)",
+               "Hạng tăng trưởng GRDP 6 tháng 2022, thấp nhất có thể (cả nước)"),
+            "rank_bounds('national').worst", _rank("national", "worst"), (), "2022H1",
+            dynamic_inputs=_rank_inputs),
+    Derived("grdp_rank_regional_best",
+            _l("GRDP growth rank H1 2022, best possible (region)",
+               "Hạng tăng trưởng GRDP 6 tháng 2022, cao nhất có thể (vùng)"),
+            "rank_bounds('regional').best", _rank("regional", "best"), (), "2022H1",
+            dynamic_inputs=_rank_inputs),
+    Derived("grdp_rank_regional_worst",
+            _l("GRDP growth rank H1 2022, worst possible (region)",
+               "Hạng tăng trưởng GRDP 6 tháng 2022, thấp nhất có thể (vùng)"),
+            "rank_bounds('regional').worst", _rank("regional", "worst"), (), "2022H1",
+            dynamic_inputs=_rank_inputs),
+]
+
+
+def derived(lang: str = "en") -> pd.DataFrame:
+    """Every derived number: id, value, unit, qualifier, formula, inputs, label, sources, note."""
+    check_lang(lang)
+    k = Lookup()
+    rows = []
+    for d in DERIVED:
+        q = k.quantity(d.id)
+        rows.append({"id": d.id, "label": d.label[lang], "period": d.period, "value": q.value,
+                     "unit": q.unit, "qualifier": q.qualifier, "formula": d.formula,
+                     "inputs": ";".join(d.inputs(k)), "sources": ";".join(k.sources(d.id)),
+                     "note": d.note})
+    return pd.DataFrame(rows)
+
+
+def derived_value(derived_id: str) -> Quantity:
+    """One derived number by id."""
+    if derived_id not in {d.id for d in DERIVED}:
+        raise unknown("derived number", derived_id, [d.id for d in DERIVED])
+    return Lookup().quantity(derived_id)
+
+
+# ----------------------------------------------------------------------------- rank bounds
+@dataclass(frozen=True)
+class RankBounds:
+    """Best and worst rank of a value among `of` provinces that the sourced peers allow."""
+
+    scope: str
+    best: int
+    worst: int
+    of: int
+    above: tuple[str, ...]
+    below: tuple[str, ...]
+    unknown: tuple[str, ...]
+    assumptions: tuple[str, ...] = (
+        "All values and ranks come from the same round of GSO estimates.",
+        "Lai Châu's figure is the one ranked, and no province ties with it.",
+        "A province known only to be in a 'top N' is not counted on either side.",
+    )
+
+
+def rank_bounds(scope: str = "national", value: Quantity | None = None,
+                lookup: Lookup | None = None) -> RankBounds:
+    """Bounds on Lai Châu's GRDP-growth rank, nationally or in its region, from provinces_h1_2022.
+
+    A peer known to grow faster (value and qualifier) is above; with a stated rank r it puts every
+    province ranked 1..r above too. Peers known above without a rank fill the unnamed places among
+    1..r before they push the bound down. The same logic from below gives the worst rank.
+    """
+    if scope not in ("national", "regional"):
+        raise unknown("rank scope", scope, ["national", "regional"])
+    k = lookup or Lookup()
+    if value is None:
+        value = k.quantity(GRDP_FIGURE)
+    peers = reference.provinces()
+    peers = peers[(peers["indicator"] == "grdp") & (peers["province"] != PROVINCE)
+                  & (peers["status"] != "rejected")]
+    members = reference.region_members()
+    region = members.loc[members["province"] == PROVINCE, "region"]
+    if region.empty:
+        raise DataError("data/region_members.csv", f"{PROVINCE} is not listed in any region")
+    region_name = region.iloc[0]
+    if scope == "regional":
+        peers = peers[peers["region"] == region_name]
+        rank_col, of_col = "rank_regional", "rank_regional_of"
+    else:
+        rank_col, of_col = "rank_national", "rank_national_of"
+    sizes = set(peers[of_col].dropna().astype(int))
+    if scope == "regional":
+        sizes.add(int((members["region"] == region_name).sum()))
+    if len(sizes) != 1:
+        raise DataError("data/provinces_h1_2022.csv",
+                        f"{of_col} disagrees between rows: {sorted(sizes)}", column=of_col)
+    n = sizes.pop()
+
+    above, below = [], []
+    ranks: dict[str, int] = {}
+    for _, p in peers.iterrows():
+        if pd.notna(p[rank_col]):
+            ranks[p["province"]] = int(p[rank_col])
+        if pd.isna(p["value"]):
+            continue
+        side = Quantity(p["value"], p["unit"], qualifier_symbol(p["qualifier"])).direction(value)
+        if side == "above":
+            above.append(p["province"])
+        elif side == "below":
+            below.append(p["province"])
+    top = max((ranks[p] for p in above if p in ranks), default=0)
+    bottom = min((ranks[p] for p in below if p in ranks), default=n + 1)
+    if top >= bottom:
+        raise DataError("data/provinces_h1_2022.csv",
+                        f"{scope} ranks contradict the values: a faster province is ranked {top}, "
+                        f"a slower one {bottom}", column=rank_col)
+    named_top = sum(1 for r in ranks.values() if r <= top)
+    named_bottom = sum(1 for r in ranks.values() if r >= bottom)
+    unranked_above = sum(1 for p in above if p not in ranks)
+    unranked_below = sum(1 for p in below if p not in ranks)
+    best = top + max(0, unranked_above - (top - named_top)) + 1
+    worst = bottom - 1 - max(0, unranked_below - (n - bottom + 1 - named_bottom))
+    taken = set(ranks.values())
+    while best in taken:
+        best += 1
+    while worst in taken:
+        worst -= 1
+    if best > worst:
+        raise DataError("data/provinces_h1_2022.csv", f"no {scope} rank is left for {PROVINCE}")
+    if scope == "regional":
+        known = set(peers.loc[peers["value"].notna(), "province"]) | {PROVINCE}
+        in_region = members.loc[members["region"] == region_name, "province"]
+        missing = tuple(p for p in in_region if p not in known)
+    else:
+        missing = ()
+    return RankBounds(scope, best, worst, n, tuple(above), tuple(below), missing)
+
+
+# ----------------------------------------------------------------------------- comparisons
+def _check_args(baseline: str, lang: str) -> None:
+    if baseline not in BASELINES:
+        raise unknown("baseline", baseline, BASELINES)
+    check_lang(lang)
+
+
+def _pairs(baseline: str, k: Lookup) -> list[dict[str, Any]]:
+    """(figure, baseline id, comparability, reason) for one baseline, in figure order."""
+    if baseline in ("national", "prior"):
+        table = reference.comparability()
+        table = table[(table["baseline"] == baseline) & table["baseline_id"].notna()
+                      & (table["comparability"] != "not_comparable")]
+        return [{"figure_id": r["figure_id"], "baseline_id": r["baseline_id"],
+                 "comparability": r["comparability"], "reason_en": r["reason_en"],
+                 "reason_vi": r["reason_vi"]} for _, r in table.iterrows()]
+    peers = reference.provinces()
+    members = reference.region_members()
+    region = members.loc[members["province"] == PROVINCE, "region"].iloc[0]
+    peers = peers[(peers["region"] == region) & (peers["province"] != PROVINCE)
+                  & peers["value"].notna() & (peers["status"] == "ok")]
+    pairs = []
+    for _, fig in k.figures.iterrows():
+        if fig["period"] != "2022H1":
+            continue
+        same = peers[peers["indicator"] == fig["indicator"]].sort_values("value", ascending=False)
+        key = "region_same" if fig["indicator"] == "grdp" else "region_sector"
+        for _, p in same.iterrows():
+            pairs.append({"figure_id": fig["id"], "baseline_id": p["id"], "comparability": "same",
+                          "reason_en": TEXT[key]["en"], "reason_vi": TEXT[key]["vi"]})
+    return pairs
+
+
+def compare(baseline: str = "national", lang: str = "en",
+            ids: Sequence[str] | None = None) -> pd.DataFrame:
+    """Lai Châu's figures against a baseline: one row per comparable pair, with gap and direction.
+
+    baseline: national (Viet Nam, H1 2022), prior (the 2022 plan, other periods, values implied by
+    the article) or region (peers in the same region). Gaps of percent against percent are in
+    percentage points; a proxy says so in `comparability` and why in `note`.
+    """
+    _check_args(baseline, lang)
+    k = Lookup()
+    if ids is not None:
+        bad = [i for i in ids if i not in k.figures.index]
+        if bad:
+            raise unknown("figure id", bad[0], list(k.figures.index))
+    rows = []
+    bounds_note = ""
+    if baseline == "region":
+        nb, rb = rank_bounds("national", lookup=k), rank_bounds("regional", lookup=k)
+        bounds_note = TEXT["rank_bounds"][lang].format(rb=rb.best, rw=rb.worst, rn=rb.of,
+                                                       nb=nb.best, nw=nb.worst, nn=nb.of)
+    for pair in _pairs(baseline, k):
+        fid, bid = pair["figure_id"], pair["baseline_id"]
+        if ids is not None and fid not in ids:
+            continue
+        fig = k.figures.loc[fid]
+        value, base = k.quantity(fid), k.quantity(bid)
+        try:
+            gap = value - base
+            direction = value.direction(base)
+        except UnitError as exc:
+            raise DataError("data/comparability.csv", f"{fid} cannot be compared with {bid}: {exc}",
+                            column="baseline_id") from None
+        ratio = None
+        if value.unit == base.unit and value.value > 0 and base.value > 0 \
+                and not value.qualifier and not base.qualifier:
+            ratio = round(value.value / base.value, 4)
+        note = pair[f"reason_{lang}"]
+        if pair["comparability"] == "proxy":
+            note = TEXT["proxy"][lang] + note
+        status, status_note = k.status(bid)
+        if status == "conflict":
+            note += TEXT["conflict"][lang].format(note=status_note)
+        if fid == GRDP_FIGURE and bounds_note:
+            note += bounds_note
+        rows.append({
+            "id": fid, "label": fig[f"label_{lang}"], "period": fig["period"], "value": value.value,
+            "unit": value.unit, "baseline_id": bid, "baseline_label": k.label(bid, lang),
+            "baseline_period": k.period(bid), "baseline_value": base.value,
+            "baseline_unit": base.unit,
+            "baseline_qualifier": base.qualifier, "gap": gap.value, "gap_unit": gap.unit,
+            "gap_qualifier": gap.qualifier, "ratio": ratio, "direction": direction,
+            "comparability": pair["comparability"], "note": note, "source_id": fig["source_id"],
+            "baseline_sources": ";".join(k.sources(bid)),
+        })
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def main(args: argparse.Namespace) -> int:
+    """`lai-chau compare --baseline national|prior|region [--lang] [--format]`."""
+    from lai_chau.tables import render
+
+    table = compare(args.baseline, args.lang, ids=getattr(args, "id", None))
+    columns = TABLE_COLUMNS if args.format == "table" else COLUMNS
+    sys.stdout.write(render(table.to_dict("records"), columns, args.format))
+    return 0
