@@ -64,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("compare", help="Lai Châu against a baseline")
     p.add_argument("--baseline", type=_choice(BASELINES, "baseline"), default="national")
+    p.add_argument("--id", action="append", metavar="FIGURE_ID",
+                   help="only this figure (repeatable)")
     p.add_argument("--lang", **lang)
     p.add_argument("--format", **fmt)
 
@@ -75,6 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--only", action="append", metavar="NAME", help="render only this report")
     p.add_argument("--lang", type=_choice(LANGS, "language"), action="append")
     p.add_argument("--jobs", type=int, default=None, help="reports rendered at once")
+    p.add_argument("--matrix", default=None, metavar="PATH",
+                   help="the report matrix (default notebooks/reports.toml)")
+    p.add_argument("--output", default=None, metavar="DIR",
+                   help="where reports go (default reports/, or LAI_CHAU_REPORTS)")
     return parser
 
 

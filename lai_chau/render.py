@@ -1,0 +1,670 @@
+"""`lai-chau render`: execute the report notebooks with papermill and write offline HTML reports.
+
+The matrix (notebooks/reports.toml) lists each report: a name, a notebook, a title per language
+and parameters; every report is rendered in every language of the matrix. For each (report,
+language) the render
+
+1. checks the parameters against the notebook (`papermill.inspect_notebook`: names and annotated
+   types) and against the allowed values (ALLOWED), for every job before executing any;
+2. executes the notebook with papermill's Python API, with the `lai-chau` kernel, in an empty
+   temporary directory, several at a time (threads: each waits on its own kernel process);
+3. converts the executed notebook to HTML in this process (nbconvert, the lai-chau template: no
+   code, no parameter cells, no CDN, the chart JavaScript once per page) and writes
+   reports/<lang>/<name>.html atomically; the executed notebook is kept beside it as
+   reports/<lang>/<name>.ipynb (the run's log, also when the run failed);
+4. writes reports/index.html linking every report in both languages.
+
+A failing report names its cell and error; it writes no HTML (the previous report stays), the
+others still render, and the command exits 1 listing the failures. Ctrl-C or SIGTERM stops the
+kernels, writes nothing more and exits 130 (SIGINT) or 143 (SIGTERM).
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures as cf
+import copy
+import html
+import os
+import re
+import signal
+import sys
+import tempfile
+import threading
+import time
+import tomllib
+import weakref
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from jupyter_client.manager import AsyncKernelManager
+
+from lai_chau import atomic, paths
+from lai_chau.errors import DataError, LaiChauError, UsageError, unknown
+from lai_chau.i18n import LANGS, text
+
+MATRIX = paths.NOTEBOOKS / "reports.toml"
+KERNEL = "lai-chau"
+TEMPLATE = "lai-chau"
+REMOVE_TAGS = ("parameters", "injected-parameters", "remove-cell")
+MAX_BYTES = 1_500_000
+CELL_TIMEOUT = 600  # seconds per cell: a cell running longer is treated as a failure
+VOLATILE_KEYS = ("papermill", "execution", "ExecuteTime", "widgets")
+ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+# A report must load nothing over the network: no remote script, stylesheet, image or frame.
+REMOTE = re.compile(
+    r"<(?:script|link|img|iframe|source|video|audio)\b[^>]*?\b(?:src|href)\s*=\s*[\"']?"
+    r"(?:https?:)?//|url\(\s*[\"']?(?:https?:)?//|@import\s+[\"']?(?:https?:)?//",
+    re.IGNORECASE,
+)
+
+
+def _figure_ids() -> list[str]:
+    import lai_chau
+
+    return list(lai_chau.figures()["id"])
+
+
+def _indicators() -> list[str]:
+    import lai_chau
+
+    return list(dict.fromkeys(lai_chau.figures()["indicator"]))
+
+
+def _baselines() -> list[str]:
+    from lai_chau.cli import BASELINES
+
+    return list(BASELINES)
+
+
+# Allowed values of the parameters notebooks share, by parameter name. A list parameter's items
+# must each be allowed. A notebook parameter not named here is checked for its type only.
+ALLOWED: dict[str, Callable[[], Sequence[str]]] = {
+    "lang": lambda: LANGS,
+    "baseline": _baselines,
+    "indicators": _indicators,
+    "figure_ids": _figure_ids,
+}
+
+
+class RenderInterrupted(LaiChauError):
+    """The render was stopped by SIGINT or SIGTERM; nothing more was written."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+        super().__init__(f"interrupted by {signal.Signals(signum).name}; reports already written "
+                         "are complete, the others were left as they were")
+
+
+# --- the matrix ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Report:
+    """One entry of the matrix: a notebook rendered with these parameters in each language."""
+
+    name: str
+    notebook: str
+    titles: dict[str, str]
+    parameters: dict[str, Any]
+    languages: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """The report matrix file, parsed."""
+
+    path: Path
+    languages: tuple[str, ...]
+    kernel: str
+    reports: tuple[Report, ...]
+
+    def report(self, name: str) -> Report:
+        """The report called `name`; UsageError listing the known names otherwise."""
+        for item in self.reports:
+            if item.name == name:
+                return item
+        raise unknown("report", name, [r.name for r in self.reports])
+
+
+def _show(path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(paths.ROOT))
+    except ValueError:
+        return str(path)
+
+
+def load_matrix(path: Path = MATRIX) -> Matrix:
+    """Parse the matrix file; DataError naming the file, the report and the key on a problem."""
+    path = Path(path)
+    where = _show(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError(where, "file not found; it lists the reports to render") from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise DataError(where, f"not valid UTF-8 TOML ({exc})") from None
+    languages = raw.get("languages", list(LANGS))
+    if not isinstance(languages, list) or not languages:
+        raise DataError(where, f"'languages' must be a non-empty list, e.g. {list(LANGS)}")
+    entries = raw.get("report")
+    if not isinstance(entries, list) or not entries:
+        raise DataError(where, "no [[report]] entries; expected at least one")
+    reports = []
+    for number, entry in enumerate(entries, 1):
+        label = f"[[report]] #{number}"
+        if not isinstance(entry, dict):
+            raise DataError(where, f"{label} is not a table")
+        name = entry.get("name")
+        if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
+            raise DataError(where, f"{label}: 'name' must be lower-case letters, digits and "
+                                   f"dashes (it names the HTML file), got {name!r}")
+        label = f"report {name!r}"
+        if any(r.name == name for r in reports):
+            raise DataError(where, f"{label} is listed twice")
+        allowed_keys = {"name", "notebook", "parameters", "languages"} | {
+            f"title_{lang}" for lang in LANGS
+        }
+        extra = sorted(set(entry) - allowed_keys)
+        if extra:
+            raise DataError(where, f"{label}: unknown key {extra[0]!r}; expected: "
+                                   f"{', '.join(sorted(allowed_keys))}")
+        notebook = entry.get("notebook")
+        if not isinstance(notebook, str) or not notebook.endswith(".ipynb"):
+            raise DataError(where, f"{label}: 'notebook' must name an .ipynb file, "
+                                   f"got {notebook!r}")
+        langs = entry.get("languages", languages)
+        if not isinstance(langs, list) or not langs:
+            raise DataError(where, f"{label}: 'languages' must be a non-empty list")
+        titles = {lang: entry.get(f"title_{lang}") for lang in LANGS}
+        missing = [lang for lang in langs if lang in LANGS and not isinstance(titles[lang], str)]
+        if missing:
+            raise DataError(where, f"{label}: missing 'title_{missing[0]}' (the page title in "
+                                   f"that language)")
+        parameters = entry.get("parameters", {})
+        if not isinstance(parameters, dict):
+            raise DataError(where, f"{label}: 'parameters' must be a table")
+        reports.append(Report(name, notebook, {k: v for k, v in titles.items() if v},
+                              dict(parameters), tuple(langs)))
+    kernel = raw.get("kernel", KERNEL)
+    return Matrix(path, tuple(languages), str(kernel), tuple(reports))
+
+
+# --- parameter checks ---------------------------------------------------------------------------
+
+def _type_problem(value: Any, annotation: str) -> str | None:
+    """Why `value` does not fit a parameter annotated `annotation` ('str', 'list[str]'...)."""
+    simple: dict[str, tuple[type, ...]] = {
+        "str": (str,), "int": (int,), "float": (int, float), "bool": (bool,),
+    }
+    shown = f"{type(value).__name__} {value!r}"
+    if annotation in simple:
+        wanted = simple[annotation]
+        if not isinstance(value, wanted) or (annotation != "bool" and isinstance(value, bool)):
+            return f"expected {annotation}, got {shown}"
+        return None
+    match = re.fullmatch(r"(?:list|List|tuple|Tuple)\[(\w+)(?:,\s*\.\.\.)?\]", annotation)
+    if match:
+        if not isinstance(value, list | tuple):
+            return f"expected {annotation}, got {shown}"
+        for item in value:
+            problem = _type_problem(item, match.group(1))
+            if problem:
+                return f"expected {annotation}; an item: {problem}"
+    return None  # other annotations (unions, Optional...) are left to the notebook
+
+
+def check_parameters(
+    report: str, lang: str, notebook: Path, parameters: dict[str, Any], declared: dict[str, Any]
+) -> list[str]:
+    """Every problem of running `notebook` with `parameters`, as messages naming the report,
+    the parameter and what is allowed. `declared` is papermill.inspect_notebook(notebook)."""
+    where = f"report {report!r} ({lang}), {notebook.name}"
+    if not declared:
+        return [f"{where}: no 'parameters' cell; a report notebook declares its parameters in "
+                "one cell tagged 'parameters' (the second cell)"]
+    problems = []
+    names = sorted(declared)
+    for name, value in parameters.items():
+        if name not in declared:
+            problems.append(f"{where}: unknown parameter {name!r}; the notebook takes: "
+                            f"{', '.join(names)}")
+            continue
+        annotation = declared[name].get("inferred_type_name") or "None"
+        if annotation == "None":
+            problems.append(f"{where}: parameter {name!r} has no type annotation in the "
+                            f"notebook; write e.g. `{name}: str = ...  # what it is`")
+            continue
+        problem = _type_problem(value, annotation)
+        if problem:
+            problems.append(f"{where}: parameter {name!r}: {problem}")
+            continue
+        if name in ALLOWED:
+            allowed = list(ALLOWED[name]())
+            values = value if isinstance(value, list | tuple) else [value]
+            bad = [v for v in values if v not in allowed]
+            if bad:
+                problems.append(f"{where}: parameter {name!r} = {bad[0]!r} is not allowed; "
+                                f"expected one of: {', '.join(map(str, allowed))}")
+    return problems
+
+
+# --- jobs ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Job:
+    """One (report, language) to render: everything a worker needs (picklable)."""
+
+    name: str
+    lang: str
+    notebook: Path
+    title: str
+    parameters: dict[str, Any]
+    html: Path
+    log: Path
+    kernel: str
+
+
+@dataclass
+class Outcome:
+    """What became of a job: ok with the HTML's size, or the error to show."""
+
+    job: Job
+    ok: bool
+    error: str = ""
+    seconds: float = 0.0
+    size: int = 0
+
+
+def plan(
+    matrix: Matrix,
+    notebooks: Path,
+    output: Path,
+    only: Sequence[str] | None = None,
+    langs: Sequence[str] | None = None,
+) -> list[Job]:
+    """The jobs to run, every parameter checked first; UsageError listing every problem."""
+    import papermill
+
+    selected = [matrix.report(name) for name in dict.fromkeys(only)] if only else matrix.reports
+    problems: list[str] = []
+    jobs: list[Job] = []
+    declared_cache: dict[Path, dict[str, Any]] = {}
+    for report in selected:
+        notebook = Path(notebooks) / report.notebook
+        if not notebook.is_file():
+            problems.append(f"report {report.name!r}: notebook {_show(notebook)} not found")
+            continue
+        if notebook not in declared_cache:
+            declared_cache[notebook] = papermill.inspect_notebook(str(notebook))
+        declared = declared_cache[notebook]
+        if "lang" in report.parameters:
+            problems.append(f"report {report.name!r}: parameter 'lang' is set per language by "
+                            f"'languages' in {_show(matrix.path)}; remove it from 'parameters'")
+            continue
+        for lang in report.languages:
+            if langs and lang not in langs:
+                continue
+            params = {"lang": lang, **report.parameters}
+            found = check_parameters(report.name, lang, notebook, params, declared)
+            problems += found
+            if found:
+                continue
+            jobs.append(Job(
+                name=report.name, lang=lang, notebook=notebook, title=report.titles[lang],
+                parameters=params, html=Path(output) / lang / f"{report.name}.html",
+                log=Path(output) / lang / f"{report.name}.ipynb", kernel=matrix.kernel,
+            ))
+    if problems:
+        raise UsageError("refusing to render; nothing was executed:\n  " + "\n  ".join(problems))
+    return jobs
+
+
+# --- one job ------------------------------------------------------------------------------------
+
+_stop = threading.Event()
+_kernels: weakref.WeakSet[AsyncKernelManager] = weakref.WeakSet()
+
+
+class ReportKernelManager(AsyncKernelManager):
+    """A kernel for a report: charts in `report` mode (the page carries the JavaScript), and
+    known to the render so an interrupted render can stop it."""
+
+    async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:
+        if kw.get("cwd"):
+            # IPC sockets in the job's own temporary directory: no TCP ports to clash over
+            # (and no ipykernel warning about unencrypted TCP on every start).
+            self.transport = "ipc"
+            self.ip = os.path.join(kw["cwd"], "kernel")
+        env = dict(kw.pop("env", None) or os.environ)
+        env["LAI_CHAU_CHARTS"] = "report"
+        env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+        kw["env"] = env
+        return await super()._async_pre_start_kernel(**kw)
+
+    async def _async_post_start_kernel(self, **kw: Any) -> None:
+        await super()._async_post_start_kernel(**kw)
+        _kernels.add(self)
+        if _stop.is_set():
+            _kill(self)
+
+
+def _kill(km: AsyncKernelManager) -> None:
+    pid = getattr(km.provisioner, "pid", None)
+    if pid:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+def _source_index(notebook: Path) -> dict[str, tuple[int, str]]:
+    """Cell id -> (index in the notebook as written, first line of its source)."""
+    nb = nbformat.read(notebook, as_version=4)
+    out = {}
+    for index, cell in enumerate(nb.cells):
+        first = next((line for line in cell.source.splitlines() if line.strip()), "")
+        out[cell.get("id", "")] = (index, first.strip())
+    return out
+
+
+def _describe_failure(job: Job, executed: Any, exc: BaseException) -> str:
+    """'report 'x' (vi): cell 3 (`line`) raised NameError: ...' from the executed notebook."""
+    where = f"report {job.name!r} ({job.lang}), {job.notebook.name}"
+    ename = getattr(exc, "ename", type(exc).__name__)
+    evalue = ANSI.sub("", str(getattr(exc, "evalue", exc))).strip()
+    cell = ""
+    if executed is not None:
+        cells = _source_index(job.notebook)
+        for item in executed.cells:
+            if any(o.get("output_type") == "error" for o in item.get("outputs", [])) or \
+                    item.get("metadata", {}).get("papermill", {}).get("exception"):
+                index, first = cells.get(item.get("id", ""), (None, ""))
+                if index is not None:
+                    cell = f"cell {index} (`{first}`)"
+                else:
+                    cell = "the injected parameters"
+                break
+    if not cell:
+        cell = "before any cell ran"
+    why = f"{ename}: {evalue}" if evalue else ename
+    return f"{where}: {cell}: {why}"
+
+
+def _clean(nb: Any, title: str) -> Any:
+    """A copy of the executed notebook without what differs between runs (timings, counts,
+    stderr noise), titled for the page."""
+    nb = copy.deepcopy(nb)
+    for key in VOLATILE_KEYS:
+        nb.metadata.pop(key, None)
+    nb.metadata["title"] = title
+    for cell in nb.cells:
+        for key in VOLATILE_KEYS:
+            cell.metadata.pop(key, None)
+        if cell.cell_type != "code":
+            continue
+        cell.execution_count = None
+        cell.outputs = [o for o in cell.outputs
+                        if not (o.output_type == "stream" and o.get("name") == "stderr")]
+        for output in cell.outputs:
+            if "execution_count" in output:
+                output.execution_count = None
+    return nb
+
+
+def to_html(nb: Any, lang: str, title: str, bundle: str) -> str:
+    """The page of an executed notebook: outputs only, in `lang`, chart JavaScript once."""
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = set(REMOVE_TAGS)
+    config.HTMLExporter.exclude_input = True
+    config.HTMLExporter.exclude_input_prompt = True
+    config.HTMLExporter.exclude_output_prompt = True
+    config.HTMLExporter.language_code = lang
+    exporter = HTMLExporter(config=config, template_name=TEMPLATE,
+                            extra_template_basedirs=[str(paths.TEMPLATES)])
+    clean = _clean(nb, title)
+    has_charts = any('class="lc-chart"' in str(o.get("data", {}).get("text/html", ""))
+                     for c in clean.cells if c.cell_type == "code" for o in c.outputs)
+    resources = {"lai_chau_vega_js": bundle if has_charts else ""}
+    body, _ = exporter.from_notebook_node(clean, resources=resources)
+    return body
+
+
+def check_page(page: str) -> str | None:
+    """Why a page cannot be published (too big, loads from the network), or None."""
+    size = len(page.encode("utf-8"))
+    if size > MAX_BYTES:
+        return f"the page is {size / 1e6:.2f} MB, over the {MAX_BYTES / 1e6:.1f} MB budget"
+    remote = REMOTE.search(page)
+    if remote:
+        return f"the page loads from the network: {remote.group(0)[:80]!r}"
+    return None
+
+
+def render_job(job: Job, bundle: str | None = None) -> Outcome:
+    """Execute one job's notebook, keep its log, and write its HTML if everything succeeded."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    started = time.perf_counter()
+    if _stop.is_set():
+        return Outcome(job, False, "not started: the render was interrupted")
+    job.log.parent.mkdir(parents=True, exist_ok=True)
+    executed = None
+    error: BaseException | None = None
+    with tempfile.TemporaryDirectory(prefix="lai-chau-render-") as workdir:
+        partial = Path(workdir) / "executed.ipynb"
+        try:
+            executed = papermill.execute_notebook(
+                str(job.notebook), str(partial), parameters=job.parameters,
+                kernel_name=job.kernel, progress_bar=False, log_output=False,
+                request_save_on_cell_execute=False, execution_timeout=CELL_TIMEOUT,
+                kernel_manager_class=ReportKernelManager,
+                shutdown_kernel="immediate",  # every cell has run: no graceful goodbye needed
+                resources={"metadata": {"path": workdir}},  # the kernel's cwd, not ours
+            )
+        except PapermillExecutionError as exc:
+            error = exc
+        except Exception as exc:  # a kernel that died or never started
+            error = exc
+        if error is not None and partial.exists():
+            executed = nbformat.read(partial, as_version=4)
+        if _stop.is_set():
+            return Outcome(job, False, "interrupted", time.perf_counter() - started)
+        if partial.exists():
+            atomic.write_bytes(job.log, partial.read_bytes())
+    if error is not None:
+        return Outcome(job, False, _describe_failure(job, executed, error),
+                       time.perf_counter() - started)
+    page = to_html(executed, job.lang, job.title, bundle if bundle is not None else _bundle())
+    problem = check_page(page)
+    if problem:
+        return Outcome(job, False, f"report {job.name!r} ({job.lang}): {problem}",
+                       time.perf_counter() - started)
+    if _stop.is_set():
+        return Outcome(job, False, "interrupted", time.perf_counter() - started)
+    data = page.encode("utf-8")
+    atomic.write_bytes(job.html, data)
+    return Outcome(job, True, "", time.perf_counter() - started, len(data))
+
+
+def _bundle() -> str:
+    from lai_chau.vega import javascript_bundle
+
+    return javascript_bundle()
+
+
+# --- the index ----------------------------------------------------------------------------------
+
+INDEX_CSS = """
+body { font-family: "Noto Sans", "Segoe UI", "Helvetica Neue", Arial, sans-serif; color: #1f2a28;
+  max-width: 760px; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; }
+h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 1.6rem; }
+a { color: #1b6e5a; } .missing { color: #5b6664; }
+"""
+
+
+def index_page(matrix: Matrix, output: Path) -> str:
+    """reports/index.html: every report of the matrix in each language (deterministic)."""
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="vi">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{html.escape(text('index_title', 'vi'))} · "
+        f"{html.escape(text('index_title', 'en'))}</title>",
+        f"<style>{INDEX_CSS}</style>",
+        "</head>",
+        "<body>",
+        "<main>",
+    ]
+    for lang in matrix.languages:
+        parts.append(f'<section lang="{lang}">')
+        level = 1 if lang == matrix.languages[0] else 2
+        parts.append(f"<h{level}>{html.escape(text('index_title', lang))}</h{level}>")
+        parts.append("<ul>")
+        for report in matrix.reports:
+            if lang not in report.languages:
+                continue
+            title = html.escape(report.titles[lang])
+            href = f"{lang}/{report.name}.html"
+            if (Path(output) / href).is_file():
+                parts.append(f'<li><a href="{href}">{title}</a></li>')
+            else:
+                missing = html.escape(text("not_rendered", lang))
+                parts.append(f'<li class="missing">{title} ({missing})</li>')
+        parts.append("</ul>")
+        parts.append("</section>")
+    parts += ["</main>", "</body>", "</html>", ""]
+    return "\n".join(parts)
+
+
+# --- the whole render ---------------------------------------------------------------------------
+
+def render(
+    *,
+    only: Sequence[str] | None = None,
+    langs: Sequence[str] | None = None,
+    jobs: int | None = None,
+    executor: cf.Executor | None = None,
+    matrix: Path = MATRIX,
+    notebooks: Path | None = None,
+    output: Path | None = None,
+    progress: bool = True,
+) -> list[Outcome]:
+    """Render the matrix's reports (all, or `only` these names, in `langs`); return each outcome.
+
+    `executor` runs the jobs (any concurrent.futures.Executor: a process pool or a distributed
+    one works too, since jobs are picklable); by default a thread pool of `jobs` workers (default:
+    the number of cores). `notebooks` defaults to the matrix file's directory, `output` to
+    reports/ (LAI_CHAU_REPORTS). Raises UsageError before executing anything if a parameter is
+    wrong, RenderInterrupted on SIGINT/SIGTERM.
+    """
+    from tqdm import tqdm
+
+    parsed = load_matrix(Path(matrix))
+    notebooks = Path(notebooks) if notebooks is not None else Path(matrix).resolve().parent
+    output = Path(output) if output is not None else paths.REPORTS
+    if jobs is not None and jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, got {jobs}")
+    todo = plan(parsed, notebooks, output, only, langs)
+    workers = jobs or os.cpu_count() or 1
+    own = executor is None
+    pool = executor or cf.ThreadPoolExecutor(max_workers=min(workers, max(len(todo), 1)),
+                                             thread_name_prefix="lai-chau-render")
+    _stop.clear()
+    outcomes: dict[int, Outcome] = {}
+    # The bundle takes ~1.5 s on first use: build it while the first kernels start.
+    threading.Thread(target=_bundle, name="lai-chau-vega-bundle", daemon=True).start()
+    try:
+        futures = {pool.submit(render_job, job, None if own else _bundle()): number
+                   for number, job in enumerate(todo)}
+        with tqdm(total=len(todo), desc="render", unit="report", file=sys.stderr,
+                  disable=not progress, leave=False) as bar:
+            for future in cf.as_completed(futures):
+                number = futures[future]
+                job = todo[number]
+                try:
+                    outcomes[number] = future.result()
+                except Exception as exc:  # an error in the render itself, not in the notebook
+                    outcomes[number] = Outcome(job, False, f"report {job.name!r} ({job.lang}): "
+                                                        f"{type(exc).__name__}: {exc}")
+                bar.set_postfix_str(f"{job.lang}/{job.name}", refresh=False)
+                bar.update()
+    except KeyboardInterrupt:
+        _interrupt(pool)
+        raise RenderInterrupted(signal.SIGINT) from None
+    except _Terminated:
+        _interrupt(pool)
+        raise RenderInterrupted(signal.SIGTERM) from None
+    finally:
+        if own:
+            pool.shutdown(wait=not _stop.is_set(), cancel_futures=True)
+    atomic.write_text(Path(output) / "index.html", index_page(parsed, output))
+    return [outcomes[number] for number in range(len(todo))]
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised in the main thread so the render unwinds like on Ctrl-C."""
+
+
+def _interrupt(pool: cf.Executor) -> None:
+    _stop.set()
+    for km in list(_kernels):
+        _kill(km)
+    if isinstance(pool, cf.ThreadPoolExecutor | cf.ProcessPoolExecutor):
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise _Terminated()
+
+
+def summary(outcomes: Iterable[Outcome], seconds: float) -> tuple[str, list[str]]:
+    """A one-line summary and one line per failure."""
+    outcomes = list(outcomes)
+    done = [o for o in outcomes if o.ok]
+    failed = [o for o in outcomes if not o.ok]
+    sizes = ", ".join(f"{_show(o.job.html)} ({o.size / 1e6:.2f} MB)" for o in done)
+    line = f"rendered {len(done)} of {len(outcomes)} reports in {seconds:.1f} s"
+    if sizes:
+        line += f": {sizes}"
+    return line, [o.error for o in failed]
+
+
+def main(args: argparse.Namespace) -> int:
+    """`lai-chau render [--only NAME] [--lang vi|en] [--jobs N]`: 0 if every report rendered."""
+    started = time.perf_counter()
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        # Ctrl-C and kill both unwind the render the same way (also when SIGINT was ignored,
+        # as for a background job of a non-interactive shell).
+        previous = {signal.SIGINT: signal.signal(signal.SIGINT, signal.default_int_handler),
+                    signal.SIGTERM: signal.signal(signal.SIGTERM, _on_sigterm)}
+    try:
+        outcomes = render(
+            only=args.only, langs=args.lang, jobs=args.jobs, progress=True,
+            matrix=Path(args.matrix) if getattr(args, "matrix", None) else MATRIX,
+            output=Path(args.output) if getattr(args, "output", None) else None,
+        )
+    except RenderInterrupted as exc:
+        print(f"lai-chau render: {exc}", file=sys.stderr)
+        return 128 + exc.signum
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    line, failures = summary(outcomes, time.perf_counter() - started)
+    print(line, file=sys.stderr)
+    if failures:
+        print(f"lai-chau render: {len(failures)} report(s) failed:", file=sys.stderr)
+        for failure in failures:
+            print(f"  - {failure}", file=sys.stderr)
+        return 1
+    return 0

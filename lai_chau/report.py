@@ -1,0 +1,264 @@
+"""Building blocks of report notebooks: headings, figure lists and tables in the report language.
+
+Every block is an object with `_repr_html_` (HTML, with all text from data escaped) and a plain
+`__repr__`, so a notebook shows it with `display(...)` in JupyterLab and in the rendered report.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from lai_chau.i18n import (
+    base_text,
+    check_lang,
+    date_text,
+    measure_name,
+    period_text,
+    qualifier_text,
+    text,
+)
+from lai_chau.numbers import format_number
+
+
+def value_text(row: Any, lang: str) -> str:
+    """A figure's value with its unit in `lang` ('9,15%', '1,620 t'; a rank bound 'tốp 15')."""
+    number = float(row["value"])
+    if row.get("measure") == "rank_bound":
+        return text("rank_at_most", lang, n=format_number(number, lang))
+    return format_number(number, check_lang(lang), unit=str(row["unit"]))
+
+
+def label(row: Any, lang: str) -> str:
+    """A figure's label in `lang`."""
+    return str(row[f"label_{check_lang(lang)}"])
+
+
+# --- blocks -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Block:
+    """A piece of report: HTML for the page, plain text for consoles and nbval."""
+
+    html: str
+    plain: str
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        return self.plain
+
+
+def heading(title: str, level: int = 2) -> Block:
+    """A heading (h1..h4) with `title` escaped."""
+    if level not in (1, 2, 3, 4):
+        raise ValueError(f"heading level must be 1 to 4, got {level}")
+    return Block(f"<h{level}>{html.escape(title)}</h{level}>", title)
+
+
+def paragraph(body: str) -> Block:
+    """A paragraph of plain text (escaped)."""
+    return Block(f"<p>{html.escape(body)}</p>", body)
+
+
+def _translation(start: int, end: int) -> str:
+    from lai_chau import seed
+
+    return seed.translate_span(int(start), int(end))
+
+
+def figure_item(row: Any, lang: str) -> Block:
+    """One figure: its label, value with unit, base, date and qualifier, the verbatim quote, and
+    in English reports the English translation of the quote's sentence."""
+    lang = check_lang(lang)
+    details = [f"{value_text(row, lang)}"]
+    base = base_text(row.get("base"), lang)
+    bound = row.get("measure") == "rank_bound"
+    if base:
+        details.append(text("of_total", lang, n=base) if bound
+                       else f"{text('compared_with', lang).lower()} {base}")
+    as_of = date_text(row.get("as_of"), lang)
+    if as_of:
+        details.append(f"{text('as_of', lang)} {as_of}")
+    qualifier = "" if bound else qualifier_text(row.get("qualifier"), lang)  # 'top' says it
+    if qualifier:
+        details.append(f"({qualifier})")
+    summary = " ".join(details)
+    parts = [
+        f'<div class="lc-figure" id="figure-{html.escape(str(row["id"]))}">',
+        f"<h4>{html.escape(label(row, lang))}</h4>",
+        f'<p class="lc-value"><strong>{html.escape(summary)}</strong> · '
+        f"{html.escape(period_text(row['period'], lang))}</p>",
+        f'<blockquote lang="vi"><span class="lc-caption">{html.escape(text("quote", lang))}:'
+        f"</span> “{html.escape(str(row['quote']))}”</blockquote>",
+    ]
+    plain = [f"{label(row, lang)}: {summary}", f"  “{row['quote']}”"]
+    if lang == "en":
+        english = _translation(row["start"], row["end"])
+        parts.append(f'<p class="lc-translation"><span class="lc-caption">'
+                     f"{html.escape(text('translation', lang))}:</span> {html.escape(english)}</p>")
+        plain.append(f"  {english}")
+    parts.append("</div>")
+    return Block("\n".join(parts), "\n".join(plain))
+
+
+def figure_list(figures: pd.DataFrame, lang: str) -> Block:
+    """Every figure of `figures` as a figure_item, in order."""
+    items = [figure_item(row, lang) for _, row in figures.iterrows()]
+    return Block("\n".join(b.html for b in items), "\n\n".join(b.plain for b in items))
+
+
+TABLE_COLUMNS = ("id", "indicator", "value", "compared_with", "period")
+
+
+def table_rows(figures: pd.DataFrame, lang: str) -> list[dict[str, str]]:
+    """One row per figure with localized headers: id, label, value with unit, base, period."""
+    lang = check_lang(lang)
+    return [
+        {
+            text("id", lang): str(row["id"]),
+            text("indicator", lang): label(row, lang),
+            text("value", lang): value_text(row, lang),
+            text("compared_with", lang): base_text(row.get("base"), lang),
+            text("period", lang): period_text(row["period"], lang),
+        }
+        for _, row in figures.iterrows()
+    ]
+
+
+def figure_table(figures: pd.DataFrame, lang: str) -> Block:
+    """The figures as an HTML table (pandas, text escaped) with the same numbers as the charts."""
+    rows = table_rows(figures, lang)
+    frame = pd.DataFrame(rows)
+    markup = frame.to_html(index=False, escape=True, border=0, classes="lc-table")
+    return Block(markup, plain_table(figures, lang))
+
+
+def plain_table(figures: pd.DataFrame, lang: str) -> str:
+    """The figures as a plain-text table (what nbval compares in the headline cell)."""
+    from lai_chau.tables import render
+
+    rows = table_rows(figures, lang)
+    columns = list(rows[0]) if rows else [text(k, lang) for k in TABLE_COLUMNS]
+    return render(rows, columns, "table")
+
+
+# --- the overview's sections ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Section:
+    """A group of figures in a report, with an optional bar chart of one measure."""
+
+    key: str
+    title: dict[str, str]
+    accepts: Callable[[pd.Series], bool]
+    chart: tuple[str, str] | None = None  # (measure, unit) drawn as bars when >= 2 figures
+    chart_title: dict[str, str] = field(default_factory=dict)
+
+
+OVERVIEW_SECTIONS: tuple[Section, ...] = (
+    Section(
+        "growth",
+        {"vi": "Tăng trưởng so với cùng kỳ năm 2021", "en": "Growth on the first half of 2021"},
+        lambda r: r["measure"] == "growth_yoy",
+        chart=("growth_yoy", "percent"),
+        chart_title={"vi": "Các chỉ tiêu tăng so với 6 tháng đầu năm 2021",
+                     "en": "Growth of each indicator on the first half of 2021"},
+    ),
+    Section(
+        "output",
+        {"vi": "Sản lượng nông nghiệp", "en": "Farm output"},
+        lambda r: r["measure"] == "change_abs" and r["unit"] == "tonnes",
+        chart=("change_abs", "tonnes"),
+        chart_title={"vi": "Sản lượng tăng thêm so với cùng kỳ",
+                     "en": "Output added on the same period of 2021"},
+    ),
+    Section(
+        "investment",
+        {"vi": "Thủy điện, đầu tư và giải ngân vốn đầu tư công",
+         "en": "Hydropower, investment and public-investment disbursement"},
+        lambda r: r["measure"] in {"count", "level", "change_abs", "rate_of_plan", "change_pp"},
+    ),
+    Section(
+        "rankings",
+        {"vi": "Xếp hạng và các chỉ số cải cách hành chính",
+         "en": "Rankings and administrative-reform indices"},
+        lambda r: r["measure"] in {"rank_bound", "rank_change", "streak"},
+        chart=("rank_change", "places"),
+        chart_title={"vi": "Số bậc tăng của các chỉ số năm 2021 so với năm 2020",
+                     "en": "Places gained by each index in 2021 on 2020"},
+    ),
+)
+
+
+def sections(figures: pd.DataFrame, defined: Sequence[Section] = OVERVIEW_SECTIONS
+             ) -> list[tuple[Section, pd.DataFrame]]:
+    """Split figures into sections (each figure in the first that accepts it), in article order;
+    figures no section accepts go to a last 'other' section, so no figure is ever left out."""
+    taken: set[Any] = set()
+    out: list[tuple[Section, pd.DataFrame]] = []
+    for section in defined:
+        mask = figures.apply(lambda r, s=section: s.accepts(r) and r.name not in taken, axis=1)
+        chosen = figures[mask] if len(figures) else figures
+        taken.update(chosen.index)
+        if len(chosen):
+            out.append((section, chosen))
+    rest = figures[~figures.index.isin(taken)]
+    if len(rest):
+        other = {lang: text("other", lang) for lang in ("vi", "en")}
+        out.append((Section("other", other, lambda r: True), rest))
+    return out
+
+
+def section_chart(section: Section, figures: pd.DataFrame, lang: str) -> Any | None:
+    """The section's bar chart (lai_chau.charts.figure_bars), or None if it has none."""
+    if section.chart is None:
+        return None
+    measure, unit = section.chart
+    rows = figures[(figures["measure"] == measure) & (figures["unit"] == unit)]
+    if len(rows) < 2:
+        return None
+    from lai_chau import charts
+
+    title = section.chart_title.get(lang) or measure_name(measure, lang)
+    return charts.figure_bars(rows, lang=lang, title=title)
+
+
+def overview(figures: pd.DataFrame, lang: str) -> Iterable[Any]:
+    """Everything the overview shows after its title, in order: per section a heading, the
+    chart, the table and the figures with their quotes."""
+    for section, rows in sections(figures):
+        yield heading(section.title[check_lang(lang)], 2)
+        chart = section_chart(section, rows, lang)
+        if chart is not None:
+            yield chart
+        yield figure_table(rows, lang)
+        yield figure_list(rows, lang)
+
+
+def title_block(name: str, lang: str) -> Block:
+    """A report's h1 (its title in notebooks/reports.toml) and intro (i18n text `<name>_intro`)."""
+    from lai_chau.render import load_matrix
+
+    title = load_matrix().report(name).titles[check_lang(lang)]
+    return Block(heading(title, 1).html + "\n" + paragraph(text(f"{name}_intro", lang)).html,
+                 title)
+
+
+def show(blocks: Iterable[Any]) -> None:
+    """Display blocks and charts one after the other (IPython.display.display)."""
+    from IPython.display import display
+
+    for block in blocks:
+        display(block)
+
+
+__all__ = [
+    "OVERVIEW_SECTIONS", "Block", "Section", "figure_item", "figure_list", "figure_table",
+    "heading", "overview", "paragraph", "plain_table", "sections", "show", "text", "title_block",
+]

@@ -1,0 +1,187 @@
+"""Chart specs through `to_dict()`: marks, typed encodings, tooltips, title, source line, locale."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import pytest
+
+import lai_chau
+from lai_chau import charts
+from lai_chau.errors import UsageError
+from lai_chau.i18n import text
+from lai_chau.numbers import format_number
+
+
+def _growth() -> pd.DataFrame:
+    figures = lai_chau.figures()
+    return figures[figures["measure"] == "growth_yoy"]
+
+
+def _layers(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    return spec["layer"]
+
+
+def _every_layer_has_tooltips(spec: dict[str, Any]) -> None:
+    for layer in _layers(spec):
+        tooltip = layer["encoding"].get("tooltip")
+        assert tooltip, f"layer with mark {layer['mark']} has no tooltip"
+        assert all(t["type"] in {"nominal", "quantitative", "ordinal"} for t in tooltip)
+
+
+def _comparison_rows(lang: str) -> pd.DataFrame:
+    """lai_chau.compare's national comparison in percent: like-for-like rows and proxies."""
+    from lai_chau import compare
+
+    rows = compare.compare("national", lang)
+    rows = rows[(rows["unit"] == "percent") & (rows["baseline_unit"] == "percent")]
+    assert set(rows["comparability"]) == {"same", "proxy"}, "the test needs both kinds"
+    return rows
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_figure_bars_spec(lang: str) -> None:
+    growth = _growth()
+    spec = charts.figure_bars(growth, lang=lang, title="Tăng trưởng GRDP và các ngành").to_dict()
+    marks = [layer["mark"]["type"] for layer in _layers(spec)]
+    assert marks == ["bar", "text"]
+    bar = _layers(spec)[0]["encoding"]
+    assert bar["x"]["type"] == "quantitative" and bar["x"]["field"] == "value"
+    assert bar["y"]["type"] == "nominal" and bar["y"]["field"] == "label"
+    assert bar["x"]["title"].endswith("(%)")
+    _every_layer_has_tooltips(spec)
+    # the title keeps its diacritics; the source line names the source id
+    assert spec["title"]["text"] == "Tăng trưởng GRDP và các ngành"
+    subtitle = " ".join(spec["title"]["subtitle"])
+    assert subtitle.startswith("Nguồn:" if lang == "vi" else "Source:")
+    assert "[article]" in subtitle
+    # bars sorted largest first, with the labels of the language
+    labels = list(growth.sort_values("value", ascending=False)[f"label_{lang}"])
+    assert bar["y"]["sort"] == labels
+    # the text alternative lists each figure formatted for the language
+    top = growth.iloc[0]
+    assert f"{top[f'label_{lang}']}: {format_number(top['value'], lang, unit='percent')}" in \
+        spec["description"]
+
+
+@pytest.mark.parametrize(("lang", "decimal", "thousands"), [("vi", ",", "."), ("en", ".", ",")])
+def test_locale_travels_with_the_spec(lang: str, decimal: str, thousands: str) -> None:
+    spec = charts.figure_bars(_growth(), lang=lang, title="t").to_dict()
+    embed = spec["usermeta"]["embedOptions"]["formatLocale"]
+    assert (embed["decimal"], embed["thousands"]) == (decimal, thousands)
+    assert spec["config"]["locale"]["number"] == embed
+    # values are formatted by Vega in that locale, then followed by the unit
+    calculate = _layers(spec)[0]["transform"][0]["calculate"]
+    assert "format(datum.value" in calculate and "datum.suffix" in calculate
+
+
+def test_bar_labels_carry_the_unit_of_the_language() -> None:
+    figures = lai_chau.figures()
+    tonnes = figures[figures["unit"] == "tonnes"]
+    for lang in ("vi", "en"):
+        chart = charts.figure_bars(tonnes, lang=lang, title="t")
+        values = chart.to_dict()["datasets"]
+        rows = next(iter(values.values()))
+        expected = format_number(float(tonnes["value"].iloc[0]), lang, unit="tonnes")
+        number = format_number(float(tonnes["value"].iloc[0]), lang)
+        assert {r["suffix"] for r in rows} == {expected.removeprefix(number)}
+
+
+def test_bar_chart_refuses_mixed_units() -> None:
+    figures = lai_chau.figures()
+    mixed = figures[figures["unit"].isin(["percent", "pp"])]
+    with pytest.raises(UsageError, match="one unit"):
+        charts.figure_bars(mixed, lang="vi", title="t")
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_comparison_chart_marks_proxies(lang: str) -> None:
+    rows = _comparison_rows(lang)
+    country = "Cả nước" if lang == "vi" else "Vietnam"
+    spec = charts.comparison_chart(rows, lang=lang, title="So sánh", baseline=country).to_dict()
+    layers = _layers(spec)
+    assert [layer["mark"]["type"] for layer in layers] == ["rule", "point", "point"]
+    _every_layer_has_tooltips(spec)
+    rule, solid, hollow = layers
+    dash = rule["encoding"]["strokeDash"]
+    assert dash["type"] == "nominal"
+    assert dash["scale"]["domain"] == [text("same", lang), text("proxy", lang)]
+    assert dash["scale"]["range"][0] != dash["scale"]["range"][1]
+    assert solid["mark"]["filled"] is True and hollow["mark"]["filled"] is False
+    assert "proxy" in hollow["transform"][-1]["filter"]
+    proxies = int((rows["comparability"] == "proxy").sum())
+    assert spec["description"].count(f"({text('proxy', lang)})") == proxies
+    for layer in (solid, hollow):
+        assert layer["encoding"]["x"]["type"] == "quantitative"
+        assert layer["encoding"]["color"]["scale"]["domain"] == ["Lai Châu", country]
+    subtitle = " ".join(spec["title"]["subtitle"])
+    for source in str(rows["baseline_sources"].iloc[0]).split(";"):
+        assert source in subtitle  # the baseline's sources are named too
+
+
+def test_comparison_chart_refuses_not_comparable_rows_and_mixed_units() -> None:
+    rows = _comparison_rows("en")
+    odd = rows.assign(comparability=["not_comparable"] + ["same"] * (len(rows) - 1))
+    with pytest.raises(UsageError, match="not_comparable"):
+        charts.comparison_chart(odd, lang="en", title="t", baseline="Vietnam")
+    with pytest.raises(UsageError, match="like units"):
+        charts.comparison_chart(rows.assign(baseline_unit="pp"), lang="en", title="t",
+                                baseline="Vietnam")
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_rank_chart_spec(lang: str) -> None:
+    rows = pd.DataFrame({
+        "label": ["GRDP", "PCI"], "rank": [15, 40], "total": [63, 63],
+        "bound": ["at_most", "exact"], "rank_from": [pd.NA, 41], "source_ids": "article",
+    })
+    spec = charts.rank_chart(rows, lang=lang, title="Xếp hạng").to_dict()
+    layers = _layers(spec)
+    assert [layer["mark"]["type"] for layer in layers] == ["bar", "rule", "point", "point", "text"]
+    _every_layer_has_tooltips(spec)
+    x = layers[0]["encoding"]["x"]
+    assert x["type"] == "quantitative" and x["scale"]["domain"] == [1, 63]
+    assert x["scale"]["reverse"] is True  # 1 = best, on the right
+    assert text("rank_at_most", lang, n=15) in spec["description"]
+
+
+def test_theme_and_renderer_are_enabled_on_import() -> None:
+    assert alt.theme.active == charts.THEME
+    assert alt.renderers.active == charts.RENDERER
+    config = charts.theme()["config"]
+    assert "Noto Sans" in config["font"]
+
+
+def test_renderer_ids_are_stable_and_the_spec_is_script_safe(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rows = _growth().head(2).assign(label_vi=["</script><script>alert(1)</script>", "b"])
+    spec = charts.figure_bars(rows, lang="vi", title="t").to_dict()
+    assert charts.chart_id(spec, 0) == charts.chart_id(json.loads(json.dumps(spec)), 0)
+    assert charts.chart_id(spec, 0) != charts.chart_id(spec, 1)
+    monkeypatch.setenv(charts.MODE_ENV, "report")
+    bundle = charts.renderer(spec)
+    html = bundle["text/html"]
+    assert "<script>alert(1)" not in html and "</script><script>" not in html.split("\n", 3)[-1]
+    assert html.count("<script>") == 1  # no bundle in report mode: the page carries it
+    assert "vegaEmbed(el, spec, opts)" in html
+    assert bundle["text/plain"] == spec["description"]
+
+
+def test_lab_mode_sends_the_bundle_once_per_kernel(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(charts.MODE_ENV, "lab")
+    monkeypatch.setattr(charts, "_bundle_sent", False)
+    monkeypatch.setattr(charts, "javascript_bundle", lambda: "/* vega bundle */")
+    spec = charts.figure_bars(_growth(), lang="en", title="t").to_dict()
+    first, second = charts.renderer(spec)["text/html"], charts.renderer(spec)["text/html"]
+    assert "/* vega bundle */" in first and "/* vega bundle */" not in second
+    assert "src=" not in first + second  # nothing loaded from anywhere
+
+
+def test_unknown_chart_mode_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(charts.MODE_ENV, "cdn")
+    with pytest.raises(UsageError, match="lab, report"):
+        charts.mode()

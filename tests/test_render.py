@@ -1,0 +1,265 @@
+"""`lai-chau render`: parameters checked first, failures, determinism, escaping, atomic writes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from lai_chau import atomic, cli, paths, render
+from lai_chau.errors import DataError, UsageError
+
+KERNELSPEC = {"display_name": "Python 3 (lai-chau)", "language": "python", "name": "lai-chau"}
+
+
+def _notebook(path: Path, parameters: str, *cells: str) -> Path:
+    """A small report notebook: an intro, a `parameters` cell, then code cells."""
+    nb = new_notebook(metadata={"kernelspec": KERNELSPEC})
+    nb.cells = [
+        new_markdown_cell("intro", metadata={"tags": ["remove-cell"]}),
+        new_code_cell(parameters, metadata={"tags": ["parameters"]}),
+        *(new_code_cell(source) for source in cells),
+    ]
+    nbformat.write(nb, path)
+    return path
+
+
+def _matrix(path: Path, *reports: str, languages: str = '["vi"]') -> Path:
+    path.write_text(f"languages = {languages}\n\n" + "\n".join(reports), encoding="utf-8")
+    return path
+
+
+def _report(name: str, notebook: str, parameters: str = "") -> str:
+    entry = (f'[[report]]\nname = "{name}"\nnotebook = "{notebook}"\n'
+             f'title_vi = "Báo cáo {name}"\ntitle_en = "Report {name}"\n')
+    return entry + (f"parameters = {parameters}\n" if parameters else "")
+
+
+def _overview_matrix(tmp_path: Path, parameters: str = "", languages: str = '["vi"]') -> Path:
+    shutil.copy(paths.NOTEBOOKS / "1.0-overview.ipynb", tmp_path / "1.0-overview.ipynb")
+    return _matrix(tmp_path / "reports.toml", _report("overview", "1.0-overview.ipynb", parameters),
+                   languages=languages)
+
+
+def test_the_matrix_lists_the_overview_in_both_languages() -> None:
+    matrix = render.load_matrix()
+    overview = matrix.report("overview")
+    assert matrix.languages == ("vi", "en")
+    assert (paths.NOTEBOOKS / overview.notebook).is_file()
+    assert set(overview.titles) == {"vi", "en"}
+
+
+def test_the_overview_declares_a_typed_documented_lang_parameter() -> None:
+    import papermill
+
+    declared = papermill.inspect_notebook(str(paths.NOTEBOOKS / "1.0-overview.ipynb"))
+    assert declared["lang"]["inferred_type_name"] == "str"
+    assert declared["lang"]["default"] == '"vi"'
+    assert "vi or en" in declared["lang"]["help"]
+    nb = nbformat.read(paths.NOTEBOOKS / "1.0-overview.ipynb", as_version=4)
+    assert "parameters" in nb.cells[1].metadata.get("tags", [])
+    assert nb.metadata.kernelspec["name"] == "lai-chau"
+
+
+def test_unknown_parameter_is_refused_before_anything_runs(tmp_path: Path) -> None:
+    matrix = _overview_matrix(tmp_path, parameters='{ colour = "red" }')
+    with pytest.raises(UsageError) as caught:
+        render.render(matrix=matrix, output=tmp_path / "out", progress=False)
+    message = str(caught.value)
+    assert "unknown parameter 'colour'" in message and "takes: lang" in message
+    assert "report 'overview'" in message
+    assert not (tmp_path / "out").exists()  # nothing executed, nothing written
+
+
+def test_a_bad_language_is_refused_naming_the_allowed_values(tmp_path: Path) -> None:
+    matrix = _overview_matrix(tmp_path, languages='["vi", "fr"]')
+    with pytest.raises(UsageError) as caught:
+        render.render(matrix=matrix, output=tmp_path / "out", progress=False)
+    assert "parameter 'lang' = 'fr' is not allowed; expected one of: vi, en" in str(caught.value)
+    assert not (tmp_path / "out").exists()
+
+
+def test_lang_is_set_by_the_matrix_languages_not_by_parameters(tmp_path: Path) -> None:
+    matrix = _overview_matrix(tmp_path, parameters='{ lang = "en" }')
+    with pytest.raises(UsageError, match="'lang' is set per language"):
+        render.render(matrix=matrix, output=tmp_path / "out", progress=False)
+
+
+def test_values_are_checked_against_annotations_and_allowed_lists(tmp_path: Path) -> None:
+    _notebook(tmp_path / "typed.ipynb",
+              'lang: str = "vi"  # report language\n'
+              'top: int = 5  # how many\n'
+              'baseline: str = "national"  # national, prior or region\n'
+              'loose = 1')
+    matrix = _matrix(
+        tmp_path / "reports.toml",
+        _report("a", "typed.ipynb", '{ top = "five" }'),
+        _report("b", "typed.ipynb", '{ baseline = "moon" }'),
+        _report("c", "typed.ipynb", "{ loose = 2 }"),
+    )
+    with pytest.raises(UsageError) as caught:
+        render.render(matrix=matrix, output=tmp_path / "out", progress=False)
+    message = str(caught.value)
+    assert "report 'a' (vi), typed.ipynb: parameter 'top': expected int, got str 'five'" in message
+    assert "parameter 'baseline' = 'moon' is not allowed; expected one of: national, prior, " \
+           "region" in message
+    assert "parameter 'loose' has no type annotation" in message
+
+
+def test_unknown_report_name_lists_the_known_ones(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["render", "--only", "nope"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown report 'nope'; expected one of: overview" in err
+    assert "Traceback" not in err
+
+
+def test_a_broken_matrix_names_the_file_and_the_report(tmp_path: Path) -> None:
+    matrix = _matrix(tmp_path / "reports.toml", '[[report]]\nname = "x"\nnotebook = "x.ipynb"\n')
+    with pytest.raises(DataError, match="report 'x': missing 'title_vi'"):
+        render.load_matrix(matrix)
+
+
+@pytest.mark.slow
+def test_a_failing_report_is_named_and_the_others_still_render(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _notebook(tmp_path / "good.ipynb", 'lang: str = "vi"  # report language',
+              "print('xin chào' if lang == 'vi' else 'hello')")
+    _notebook(tmp_path / "bad.ipynb", 'lang: str = "vi"  # report language',
+              "total = 10",
+              "share = total / 0  # the failing cell\nprint(share)",
+              "print('never reached')")
+    matrix = _matrix(tmp_path / "reports.toml", _report("good", "good.ipynb"),
+                     _report("bad", "bad.ipynb"))
+    out = tmp_path / "out"
+    previous = b"<!DOCTYPE html><p>the previous good report</p>"
+    (out / "vi").mkdir(parents=True)
+    (out / "vi" / "bad.html").write_bytes(previous)
+
+    code = cli.main(["render", "--matrix", str(matrix), "--output", str(out), "--jobs", "2"])
+
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "1 report(s) failed" in err
+    # the notebook's own cell index (papermill's would count its injected cell), first line, why
+    assert ("report 'bad' (vi), bad.ipynb: cell 3 (`share = total / 0  # the failing cell`): "
+            "ZeroDivisionError: division by zero") in err
+    assert "\x1b[" not in err
+    assert (out / "vi" / "bad.html").read_bytes() == previous  # no partial HTML, old one kept
+    assert (out / "vi" / "bad.ipynb").is_file()  # the log of the failed run
+    assert "xin chào" in (out / "vi" / "good.html").read_text(encoding="utf-8")
+    assert sorted(p.name for p in (out / "vi").iterdir()) == [
+        "bad.html", "bad.ipynb", "good.html", "good.ipynb"]  # no temporary files left
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="vi/good.html"' in index and 'href="vi/bad.html"' in index
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_stops_the_render_and_leaves_old_reports_intact(
+    tmp_path: Path, signum: signal.Signals
+) -> None:
+    marker = tmp_path / "started"
+    _notebook(tmp_path / "slow.ipynb", 'lang: str = "vi"  # report language',
+              f"import pathlib, time\npathlib.Path({str(marker)!r}).touch()\ntime.sleep(120)")
+    matrix = _matrix(tmp_path / "reports.toml", _report("slow", "slow.ipynb"))
+    out = tmp_path / "out"
+    (out / "vi").mkdir(parents=True)
+    previous = b"<!DOCTYPE html><p>old</p>"
+    (out / "vi" / "slow.html").write_bytes(previous)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lai_chau", "render", "--matrix", str(matrix), "--output", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        # wait (at most 60 s) until the notebook is running, then stop the render
+        for _ in range(1200):
+            if marker.exists() or proc.poll() is not None:
+                break
+            try:
+                proc.wait(timeout=0.05)
+            except subprocess.TimeoutExpired:
+                pass
+        assert marker.exists(), proc.stderr.read() if proc.poll() is not None else "not started"
+        proc.send_signal(signum)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 128 + signum, err
+    assert f"interrupted by {signum.name}" in err
+    assert (out / "vi" / "slow.html").read_bytes() == previous
+    assert [p.name for p in (out / "vi").iterdir()] == ["slow.html"]
+
+
+@pytest.mark.slow
+def test_rendering_twice_gives_identical_bytes(rendered_overview, tmp_path: Path) -> None:
+    outcomes = render.render(only=["overview"], langs=["vi"], output=tmp_path, progress=False)
+    assert [o.ok for o in outcomes] == [True], [o.error for o in outcomes]
+    again = (tmp_path / "vi" / "overview.html").read_bytes()
+    assert again == rendered_overview.html("vi").read_bytes()
+
+
+@pytest.mark.slow
+def test_reports_are_offline_small_and_in_their_language(rendered_overview) -> None:
+    import lai_chau
+
+    figures = lai_chau.figures()
+    for lang in ("vi", "en"):
+        page = rendered_overview.html(lang).read_text(encoding="utf-8")
+        assert render.check_page(page) is None  # <= 1.5 MB, nothing loaded over the network
+        assert f'<html lang="{lang}">' in page
+        title = render.load_matrix().report("overview").titles[lang]
+        assert f"<title>{title}</title>" in page
+        assert page.count("window.vegaEmbed = ") <= 1 and page.count("vegaEmbed=") == 1
+        assert "In&nbsp;[" not in page and "injected-parameters" not in page  # no code cells
+        assert 'lang: str = "vi"' not in page
+        for _, figure in figures.iterrows():  # every figure, with its label in the language
+            assert f'id="figure-{figure["id"]}"' in page
+    index = (rendered_overview.output / "index.html").read_text(encoding="utf-8")
+    assert 'href="vi/overview.html"' in index and 'href="en/overview.html"' in index
+    assert '<section lang="en">' in index
+
+
+@pytest.mark.slow
+def test_text_from_data_is_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(paths.DATA, data)
+    figures = data / "figures.csv"
+    text = figures.read_text(encoding="utf-8")
+    assert ",GRDP growth," in text
+    figures.write_text(text.replace(",GRDP growth,", ",<script>alert(1)</script> GRDP growth,", 1),
+                       encoding="utf-8")
+    monkeypatch.setenv("LAI_CHAU_DATA", str(data))  # the kernels inherit it
+    outcomes = render.render(only=["overview"], langs=["en"], output=tmp_path / "out",
+                             progress=False)
+    assert [o.ok for o in outcomes] == [True], [o.error for o in outcomes]
+    page = (tmp_path / "out" / "en" / "overview.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; GRDP growth" in page  # shown as text
+    assert "<script>alert(1)" not in page
+    assert "\\u003cscript\\u003ealert(1)" in page  # inside the chart spec, script-safe
+
+
+def test_atomic_write_keeps_the_old_file_when_the_write_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "report.html"
+    target.write_bytes(b"old")
+    atomic.write_bytes(target, b"new")
+    assert target.read_bytes() == b"new"
+
+    def interrupted(*_args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        atomic.write_bytes(target, b"half")
+    assert target.read_bytes() == b"new"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]  # no temporary left behind
