@@ -35,31 +35,42 @@ class UnitLabel:
         return self.vi if lang == "vi" else self.en
 
 
-# The unit keys are the project's (data/figures.csv `unit` column and the extractor's units).
-# Vietnamese labels follow the article ("9,15%", "1.620 tấn", "4,6 điểm %", "25 bậc");
-# English ones are the usual short forms ("pp" = percentage points, "t" = tonnes).
-# Money units with a scale ("bn_VND") carry the scale in the label: format the number as
-# written (1800 for "1.800 tỷ đồng"), not in đồng.
+# The one unit vocabulary of the project: the `unit` column of every data file and the
+# extractor's units (lai_chau.units.UNITS gives each its dimension and scale; a test keeps the
+# two tables' keys equal). Vietnamese labels follow the article ("9,15%", "1.620 tấn",
+# "4,6 điểm %", "25 bậc"); English ones are the usual short forms ("pp" = percentage points,
+# "t" = tonnes). Scaled units carry the scale in the label: 1800 "billion VND" is
+# "1.800 tỷ đồng", formatted as written, not in đồng.
 UNITS: dict[str, UnitLabel] = {
     "percent": UnitLabel("{n}%", "{n}%"),
     "pp": UnitLabel("{n} điểm %", "{n} pp"),
+    "times": UnitLabel("{n} lần", "{n}×"),
+    "points": UnitLabel("{n} điểm", "{n} points", "{n} point"),
     "tonnes": UnitLabel("{n} tấn", "{n} t"),
+    "thousand tonnes": UnitLabel("{n} nghìn tấn", "{n} thousand t"),
+    "million tonnes": UnitLabel("{n} triệu tấn", "{n} million t"),
     "MW": UnitLabel("{n} MW", "{n} MW"),
     "kWh": UnitLabel("{n} kWh", "{n} kWh"),
     "hectares": UnitLabel("{n} ha", "{n} ha"),
+    "thousand ha": UnitLabel("{n} nghìn ha", "{n} thousand ha"),
+    "quintals/ha": UnitLabel("{n} tạ/ha", "{n} quintals/ha"),
     "projects": UnitLabel("{n} dự án", "{n} projects", "{n} project"),
     "places": UnitLabel("{n} bậc", "{n} places", "{n} place"),
     "rank": UnitLabel("thứ {n}", "{n}{ordinal}"),
     "years": UnitLabel("{n} năm", "{n} years", "{n} year"),
     "months": UnitLabel("{n} tháng", "{n} months", "{n} month"),
     "VND": UnitLabel("{n} đồng", "{n} VND"),
-    "million_VND": UnitLabel("{n} triệu đồng", "{n} million VND"),
-    "bn_VND": UnitLabel("{n} tỷ đồng", "{n} billion VND"),
-    "trillion_VND": UnitLabel("{n} nghìn tỷ đồng", "{n} trillion VND"),
+    "million VND": UnitLabel("{n} triệu đồng", "{n} million VND"),
+    "billion VND": UnitLabel("{n} tỷ đồng", "{n} billion VND"),
+    "trillion VND": UnitLabel("{n} nghìn tỷ đồng", "{n} trillion VND"),
+    "million VND/person": UnitLabel("{n} triệu đồng/người", "{n} million VND/person"),
+    "million VND/person/month": UnitLabel(
+        "{n} triệu đồng/người/tháng", "{n} million VND/person/month"
+    ),
     "USD": UnitLabel("{n} USD", "{n} USD"),
     "arrivals": UnitLabel("{n} lượt khách", "{n} arrivals", "{n} arrival"),
-    "points": UnitLabel("{n} điểm", "{n} points", "{n} point"),
-    "times": UnitLabel("{n} lần", "{n}×"),
+    "thousand arrivals": UnitLabel("{n} nghìn lượt", "{n} thousand arrivals"),
+    "million arrivals": UnitLabel("{n} triệu lượt", "{n} million arrivals"),
     "provinces": UnitLabel("{n} tỉnh", "{n} provinces", "{n} province"),
     "enterprises": UnitLabel("{n} doanh nghiệp", "{n} enterprises", "{n} enterprise"),
     "people": UnitLabel("{n} người", "{n} people", "{n} person"),

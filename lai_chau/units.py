@@ -37,34 +37,16 @@ UNITS: dict[str, tuple[str, float]] = {
     "rank": ("rank", 1.0),
     "years": ("years", 1.0),
     "provinces": ("provinces", 1.0),
+    "kWh": ("energy", 1.0),
+    "hectares": ("area", 1.0),
+    "months": ("months", 1.0),
+    "VND": ("money", 1.0),
+    "million VND": ("money", 1e6),
+    "USD": ("money (USD)", 1.0),
+    "enterprises": ("enterprises", 1.0),
+    "people": ("people", 1.0),
 }
 
-# How a unit follows a number on display.
-SYMBOLS: dict[str, dict[str, str]] = {
-    "percent": {"vi": "%", "en": "%"},
-    "pp": {"vi": " điểm %", "en": " pp"},
-    "times": {"vi": " lần", "en": "×"},
-    "points": {"vi": " điểm", "en": " points"},
-    "tonnes": {"vi": " tấn", "en": " t"},
-    "thousand tonnes": {"vi": " nghìn tấn", "en": " thousand t"},
-    "million tonnes": {"vi": " triệu tấn", "en": " million t"},
-    "MW": {"vi": " MW", "en": " MW"},
-    "billion VND": {"vi": " tỷ đồng", "en": " billion VND"},
-    "trillion VND": {"vi": " nghìn tỷ đồng", "en": " trillion VND"},
-    "million VND/person": {"vi": " triệu đồng/người", "en": " million VND/person"},
-    "million VND/person/month": {"vi": " triệu đồng/người/tháng",
-                                 "en": " million VND/person/month"},
-    "thousand ha": {"vi": " nghìn ha", "en": " thousand ha"},
-    "quintals/ha": {"vi": " tạ/ha", "en": " quintals/ha"},
-    "arrivals": {"vi": " lượt", "en": " arrivals"},
-    "thousand arrivals": {"vi": " nghìn lượt", "en": " thousand arrivals"},
-    "million arrivals": {"vi": " triệu lượt", "en": " million arrivals"},
-    "projects": {"vi": " dự án", "en": " projects"},
-    "places": {"vi": " bậc", "en": " places"},
-    "rank": {"vi": "", "en": ""},
-    "years": {"vi": " năm", "en": " years"},
-    "provinces": {"vi": " tỉnh", "en": " provinces"},
-}
 
 # '>' more than, '<' less than, '>=' at least, '<=' at most (top N), '~' about; '' exact.
 QUALIFIERS = ("", ">", "<", ">=", "<=", "~")
@@ -263,17 +245,12 @@ class Quantity:
 
     def format(self, lang: str, digits: int = 2) -> str:
         """The quantity for a reader: '9,15%' (vi) or '9.15%' (en), '> 24%' with its qualifier."""
-        from babel.numbers import format_decimal
-
         from lai_chau.i18n import check_lang
+        from lai_chau.numbers import format_number
 
         check_lang(lang)
-        pattern = "#,##0." + "#" * digits if digits else "#,##0"
-        number = format_decimal(round(self.value, digits), format=pattern, locale=lang)
         prefix = {"": "", "~": "~"}.get(self.qualifier, self.qualifier + " ")
-        if self.unit == "rank":
-            return prefix + ("hạng " if lang == "vi" else "rank ") + number
-        return prefix + number + SYMBOLS[self.unit][lang]
+        return prefix + format_number(round(self.value, digits), lang, self.unit)
 
 
 def _clean(x: float) -> float:

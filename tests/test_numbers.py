@@ -109,9 +109,9 @@ def test_parse_number_rejects_a_non_string() -> None:
         (63, "rank", "thứ 63", "63rd"),
         (12, "rank", "thứ 12", "12th"),
         (2, "years", "2 năm", "2 years"),
-        (1800, "bn_VND", "1.800 tỷ đồng", "1,800 billion VND"),
-        (47.9, "million_VND", "47,9 triệu đồng", "47.9 million VND"),
-        (2717, "trillion_VND", "2.717 nghìn tỷ đồng", "2,717 trillion VND"),
+        (1800, "billion VND", "1.800 tỷ đồng", "1,800 billion VND"),
+        (47.9, "million VND", "47,9 triệu đồng", "47.9 million VND"),
+        (2717, "trillion VND", "2.717 nghìn tỷ đồng", "2,717 trillion VND"),
         (490000, "arrivals", "490.000 lượt khách", "490,000 arrivals"),
         (62.05, "points", "62,05 điểm", "62.05 points"),
         (6.8, "times", "6,8 lần", "6.8×"),
@@ -302,3 +302,15 @@ def test_vietnamese_quantities_round_trip_through_the_extractor(value: Decimal, 
     q = parse_quantity(text)
     assert q.unit == unit
     assert Decimal(repr(q.value)) == value
+
+
+def test_one_unit_vocabulary_for_labels_and_dimensions() -> None:
+    """Every unit has a display label (numbers.UNITS) and a dimension (units.UNITS), and
+    every unit used by a data file has both."""
+    from lai_chau import units, validate
+
+    assert set(UNITS) == set(units.UNITS)
+    for name in validate.resource_names():
+        table = validate.load(name)
+        if "unit" in table.columns:
+            assert set(table["unit"].dropna()) <= set(UNITS), name
