@@ -1,12 +1,28 @@
-"""Shared fixtures: reports rendered once per test session into a temporary directory."""
+"""Shared fixtures: a private copy of data/, and reports rendered once per test session."""
 
 from __future__ import annotations
 
+import shutil
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from lai_chau import paths, validate
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A private copy of data/, used by the package for the test's duration."""
+    target = tmp_path / "data"
+    shutil.copytree(paths.DATA, target)
+    monkeypatch.setattr(paths, "DATA", target)
+    monkeypatch.setattr(paths, "DATAPACKAGE", target / "datapackage.json")
+    validate.clear_cache()
+    yield target
+    validate.clear_cache()
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -22,16 +21,6 @@ from lai_chau.units import Quantity
 def table_en() -> pd.DataFrame:
     return claims.claims("en")
 
-
-@pytest.fixture
-def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(paths.DATA, target)
-    monkeypatch.setattr(paths, "DATA", target)
-    monkeypatch.setattr(paths, "DATAPACKAGE", target / "datapackage.json")
-    validate.clear_cache()
-    yield target
-    validate.clear_cache()
 
 
 def verdict_of(table: pd.DataFrame, claim_id: str) -> pd.Series:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -19,16 +18,6 @@ from lai_chau.units import Quantity, UnitError
 
 REQUIRED_CSV = ["id", "value", "baseline_value", "gap", "gap_unit", "direction", "comparability"]
 
-
-@pytest.fixture
-def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(paths.DATA, target)
-    monkeypatch.setattr(paths, "DATA", target)
-    monkeypatch.setattr(paths, "DATAPACKAGE", target / "datapackage.json")
-    validate.clear_cache()
-    yield target
-    validate.clear_cache()
 
 
 def fig(figure_id: str) -> pd.Series:

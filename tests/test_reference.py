@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -17,17 +16,6 @@ from lai_chau.errors import UsageError
 VALUE_TABLES = {"national": reference.national, "lai_chau_prior": reference.prior,
                 "provinces_h1_2022": reference.provinces}
 
-
-@pytest.fixture
-def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private copy of data/, used by the package for the test's duration."""
-    target = tmp_path / "data"
-    shutil.copytree(paths.DATA, target)
-    monkeypatch.setattr(paths, "DATA", target)
-    monkeypatch.setattr(paths, "DATAPACKAGE", target / "datapackage.json")
-    validate.clear_cache()
-    yield target
-    validate.clear_cache()
 
 
 def _renderings(value: float) -> set[str]:

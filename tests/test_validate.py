@@ -15,18 +15,6 @@ from lai_chau.cli import main
 from lai_chau.errors import DataError
 
 
-@pytest.fixture
-def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private copy of data/, used by the package for the test's duration."""
-    target = tmp_path / "data"
-    shutil.copytree(paths.DATA, target)
-    monkeypatch.setattr(paths, "DATA", target)
-    monkeypatch.setattr(paths, "DATAPACKAGE", target / "datapackage.json")
-    validate.clear_cache()
-    yield target
-    validate.clear_cache()
-
-
 def edit_cell(path: Path, row_id: str, column: str, value: str) -> None:
     """Set one cell of a CSV, keyed by its id column."""
     with path.open(encoding="utf-8", newline="") as fh:
