@@ -122,7 +122,9 @@ def source_line(source_ids: Iterable[str], lang: str, width: int = 90) -> list[s
     if missing:
         raise unknown("source id", missing[0], list(sources.index))
     if len(ids) <= 2:
-        names = "; ".join(f"{sources.loc[i, 'title']} [{i}]" for i in ids)
+        from lai_chau.reference import source_title
+
+        names = "; ".join(f"{source_title(i, lang)} [{i}]" for i in ids)
     else:
         names = ", ".join(ids)
     label = text("source" if len(ids) == 1 else "sources", lang)

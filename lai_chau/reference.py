@@ -57,6 +57,14 @@ def source(source_id: str) -> dict[str, Any]:
     return {k: _plain(v) for k, v in match.iloc[0].to_dict().items()}
 
 
+def source_title(source_id: str, lang: str) -> str:
+    """A source's title for a reader of `lang`: the English title in `en` where we have one."""
+    from lai_chau.i18n import check_lang
+
+    record = source(source_id)
+    return (record.get("title_en") if check_lang(lang) == "en" else None) or record["title"]
+
+
 def values() -> pd.DataFrame:
     """Every reference value row, with a `table` column naming the file it comes from."""
     frames = []

@@ -190,3 +190,14 @@ def test_vietnamese_number_in_a_reference_file_is_rejected(data_copy: Path) -> N
     path.write_text(text, encoding="utf-8")
     with pytest.raises(DataError, match=r"national\.csv.*value.*9\.15 not 9,15"):
         reference.national()
+
+
+def test_source_title_follows_the_reader_language() -> None:
+    table = reference.sources()
+    translated = table[table["title_en"].notna()].iloc[0]
+    untranslated = table[table["title_en"].isna()].iloc[0]
+    assert reference.source_title(translated["id"], "en") == translated["title_en"]
+    assert reference.source_title(translated["id"], "vi") == translated["title"]
+    assert reference.source_title(untranslated["id"], "en") == untranslated["title"]
+    with pytest.raises(UsageError, match="expected one of: vi, en"):
+        reference.source_title(translated["id"], "fr")
