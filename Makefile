@@ -33,7 +33,9 @@ notebooks: $(STAMP) ## re-execute notebooks in place to refresh their stored out
 	$(BIN)/python -m lai_chau.notebooks refresh
 
 lab: $(STAMP) ## start JupyterLab on notebooks/ with the lai-chau kernel
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks \
+	  --MappingKernelManager.default_kernel_name=$(KERNEL) \
+	  $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: $(STAMP) ## measure render time against the kernel-start floor
 	$(BIN)/python benchmarks/bench.py
