@@ -41,6 +41,6 @@ bench: $(STAMP) ## measure render time against the kernel-start floor
 	$(BIN)/python benchmarks/bench.py
 
 clean: ## remove the environment, caches and executed notebooks
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) .cache .pytest_cache .ruff_cache .hypothesis build *.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 	find reports -name '*.ipynb' -delete 2>/dev/null || true

@@ -7,7 +7,9 @@ language) the render
 1. checks the parameters against the notebook (`papermill.inspect_notebook`: names and annotated
    types) and against the allowed values (ALLOWED), for every job before executing any;
 2. executes the notebook with papermill's Python API, with the `lai-chau` kernel, in an empty
-   temporary directory, several at a time (threads: each waits on its own kernel process);
+   temporary directory, several at a time (threads: each waits on its own kernel process); each
+   worker reuses one kernel, reset between reports (lai_chau.engine: ~1.3 s of start-up and
+   imports paid once per worker instead of once per report);
 3. converts the executed notebook to HTML in this process (nbconvert, the lai-chau template: no
    code, no parameter cells, no CDN, the chart JavaScript once per page) and writes
    reports/<lang>/<name>.html atomically; the executed notebook is kept beside it as
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures as cf
 import copy
+import dataclasses
 import html
 import os
 import re
@@ -39,12 +42,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import nbformat
-from jupyter_client.manager import AsyncKernelManager
+from lai_chau.deferred import defer_iri_grammar
 
-from lai_chau import atomic, paths
-from lai_chau.errors import DataError, LaiChauError, UsageError, unknown
-from lai_chau.i18n import LANGS, text
+defer_iri_grammar()  # before nbformat imports jsonschema: ~1 s saved, see lai_chau/deferred.py
+
+import nbformat  # noqa: E402
+from jupyter_client.manager import AsyncKernelManager  # noqa: E402
+
+from lai_chau import atomic, paths  # noqa: E402
+from lai_chau.errors import DataError, LaiChauError, UsageError, unknown  # noqa: E402
+from lai_chau.i18n import LANGS, text  # noqa: E402
 
 MATRIX = paths.NOTEBOOKS / "reports.toml"
 KERNEL = "lai-chau"
@@ -80,6 +87,19 @@ def _baselines() -> list[str]:
     return list(BASELINES)
 
 
+def _peer_indicators() -> list[str]:
+    from lai_chau import reference
+
+    peers = set(reference.provinces()["indicator"])
+    return [i for i in _indicators() if i in peers]
+
+
+def _verdicts() -> list[str]:
+    from lai_chau.claims import VERDICTS
+
+    return list(VERDICTS)
+
+
 # Allowed values of the parameters notebooks share, by parameter name. A list parameter's items
 # must each be allowed. A notebook parameter not named here is checked for its type only.
 ALLOWED: dict[str, Callable[[], Sequence[str]]] = {
@@ -87,6 +107,8 @@ ALLOWED: dict[str, Callable[[], Sequence[str]]] = {
     "baseline": _baselines,
     "indicators": _indicators,
     "figure_ids": _figure_ids,
+    "peer_indicator": _peer_indicators,
+    "verdicts": _verdicts,
 }
 
 
@@ -265,6 +287,7 @@ class Job:
     html: Path
     log: Path
     kernel: str
+    warm: bool = True  # run on a reused, prepared kernel (lai_chau.engine); False: a new one
 
 
 @dataclass
@@ -414,25 +437,39 @@ def _clean(nb: Any, title: str) -> Any:
     return nb
 
 
+_exporter_lock = threading.Lock()
+_exporters: list[Any] = []
+
+
+def _exporter() -> Any:
+    """The process's HTML exporter: compiling its template chain (lab + lai-chau) takes ~0.25 s,
+    so it is built once. Not thread-safe (it registers per-notebook filters): use it under
+    _exporter_lock."""
+    if not _exporters:
+        from nbconvert import HTMLExporter
+        from traitlets.config import Config
+
+        config = Config()
+        config.TagRemovePreprocessor.enabled = True
+        config.TagRemovePreprocessor.remove_cell_tags = set(REMOVE_TAGS)
+        config.HTMLExporter.exclude_input = True
+        config.HTMLExporter.exclude_input_prompt = True
+        config.HTMLExporter.exclude_output_prompt = True
+        _exporters.append(HTMLExporter(config=config, template_name=TEMPLATE,
+                                       extra_template_basedirs=[str(paths.TEMPLATES)]))
+    return _exporters[0]
+
+
 def to_html(nb: Any, lang: str, title: str, bundle: str) -> str:
     """The page of an executed notebook: outputs only, in `lang`, chart JavaScript once."""
-    from nbconvert import HTMLExporter
-    from traitlets.config import Config
-
-    config = Config()
-    config.TagRemovePreprocessor.enabled = True
-    config.TagRemovePreprocessor.remove_cell_tags = set(REMOVE_TAGS)
-    config.HTMLExporter.exclude_input = True
-    config.HTMLExporter.exclude_input_prompt = True
-    config.HTMLExporter.exclude_output_prompt = True
-    config.HTMLExporter.language_code = lang
-    exporter = HTMLExporter(config=config, template_name=TEMPLATE,
-                            extra_template_basedirs=[str(paths.TEMPLATES)])
     clean = _clean(nb, title)
     has_charts = any('class="lc-chart"' in str(o.get("data", {}).get("text/html", ""))
                      for c in clean.cells if c.cell_type == "code" for o in c.outputs)
     resources = {"lai_chau_vega_js": bundle if has_charts else ""}
-    body, _ = exporter.from_notebook_node(clean, resources=resources)
+    with _exporter_lock:
+        exporter = _exporter()
+        exporter.language_code = lang
+        body, _ = exporter.from_notebook_node(clean, resources=resources)
     return body
 
 
@@ -447,12 +484,18 @@ def check_page(page: str) -> str | None:
     return None
 
 
-def render_job(job: Job, bundle: str | None = None) -> Outcome:
-    """Execute one job's notebook, keep its log, and write its HTML if everything succeeded."""
+def render_job(job: Job, bundle: str | None = None, kernels: Any = None) -> Outcome:
+    """Execute one job's notebook, keep its log, and write its HTML if everything succeeded.
+
+    A warm job runs on a kernel of `kernels` (a lai_chau.engine.KernelPool), by default this
+    process's pool."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from lai_chau import engine
+
     started = time.perf_counter()
+    warm = {"engine_name": engine.ENGINE, "kernel_pool": kernels} if job.warm else {}
     if _stop.is_set():
         return Outcome(job, False, "not started: the render was interrupted")
     job.log.parent.mkdir(parents=True, exist_ok=True)
@@ -468,6 +511,7 @@ def render_job(job: Job, bundle: str | None = None) -> Outcome:
                 kernel_manager_class=ReportKernelManager,
                 shutdown_kernel="immediate",  # every cell has run: no graceful goodbye needed
                 resources={"metadata": {"path": workdir}},  # the kernel's cwd, not ours
+                **warm,  # a reused kernel, prepared like a new one (else a new one)
             )
         except PapermillExecutionError as exc:
             error = exc
@@ -558,14 +602,18 @@ def render(
     notebooks: Path | None = None,
     output: Path | None = None,
     progress: bool = True,
+    warm: bool = True,
 ) -> list[Outcome]:
     """Render the matrix's reports (all, or `only` these names, in `langs`); return each outcome.
 
     `executor` runs the jobs (any concurrent.futures.Executor: a process pool or a distributed
     one works too, since jobs are picklable); by default a thread pool of `jobs` workers (default:
     the number of cores). `notebooks` defaults to the matrix file's directory, `output` to
-    reports/ (LAI_CHAU_REPORTS). Raises UsageError before executing anything if a parameter is
-    wrong, RenderInterrupted on SIGINT/SIGTERM.
+    reports/ (LAI_CHAU_REPORTS). With `warm` (the default) each worker reuses a prepared kernel
+    from one report to the next (lai_chau.engine; a process keeps its own); with the default
+    executor they are started while the parameters are checked and stopped at the end.
+    `warm=False` starts a new kernel per report. Raises UsageError before executing anything if a
+    parameter is wrong, RenderInterrupted on SIGINT/SIGTERM.
     """
     from tqdm import tqdm
 
@@ -575,17 +623,25 @@ def render(
     if jobs is not None and jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {jobs}")
     todo = plan(parsed, notebooks, output, only, langs)
-    workers = jobs or os.cpu_count() or 1
+    if not warm:
+        todo = [dataclasses.replace(job, warm=False) for job in todo]
+    workers = min(jobs or os.cpu_count() or 1, max(len(todo), 1))
     own = executor is None
-    pool = executor or cf.ThreadPoolExecutor(max_workers=min(workers, max(len(todo), 1)),
-                                             thread_name_prefix="lai-chau-render")
     _stop.clear()
+    kernels = None
+    if own and warm and todo:
+        from lai_chau import engine
+
+        kernels = engine.KernelPool(ReportKernelManager)  # this render's, stopped at its end
+        kernels.prestart(parsed.kernel, workers)  # one per worker, warming while we set up
+    pool = executor or cf.ThreadPoolExecutor(max_workers=workers,
+                                             thread_name_prefix="lai-chau-render")
     outcomes: dict[int, Outcome] = {}
-    # The bundle takes ~1.5 s on first use: build it while the first kernels start.
+    # The bundle is read from the cache, or built (~1.3 s) while the first kernels start.
     threading.Thread(target=_bundle, name="lai-chau-vega-bundle", daemon=True).start()
     try:
-        futures = {pool.submit(render_job, job, None if own else _bundle()): number
-                   for number, job in enumerate(todo)}
+        args = (None, kernels) if own else (_bundle(),)
+        futures = {pool.submit(render_job, job, *args): number for number, job in enumerate(todo)}
         with tqdm(total=len(todo), desc="render", unit="report", file=sys.stderr,
                   disable=not progress, leave=False) as bar:
             for future in cf.as_completed(futures):
@@ -607,6 +663,8 @@ def render(
     finally:
         if own:
             pool.shutdown(wait=not _stop.is_set(), cancel_futures=True)
+        if kernels is not None:  # after an interrupt, workers may still hold their clients
+            kernels.shutdown(close_clients=not _stop.is_set())
     atomic.write_text(Path(output) / "index.html", index_page(parsed, output))
     return [outcomes[number] for number in range(len(todo))]
 

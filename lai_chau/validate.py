@@ -1,4 +1,14 @@
-"""Load data files validated against data/datapackage.json (pandera), and `lai-chau check`."""
+"""Load data files validated against data/datapackage.json (pandera), and `lai-chau check`.
+
+`load()` validates a file fully (pandera: types, constraints, keys; then the quotes) unless this
+exact file already passed this exact schema: a full validation that passes leaves a stamp in the
+project cache (lai_chau.cache, kind `validated`) named by the sha256 of the file's bytes, its
+resource description (schema, missing values), this module's source and the pandas and pandera
+versions. With a stamp the same bytes are parsed and typed with pandas alone (pandera, ~0.3 s to
+import, is not needed) and the quotes are still checked. A changed, new or unstamped file, or a
+changed schema, has no stamp and is validated fully, so a bad value is still reported at load.
+`lai-chau check` always validates everything.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +16,7 @@ import argparse
 import csv
 import functools
 import hashlib
+import io
 import json
 import re
 import sys
@@ -144,14 +155,16 @@ def _pandera_schema(fields: list[dict[str, Any]], primary_key: list[str]):
     )
 
 
-def _read_raw(name: str) -> tuple[pd.DataFrame, list[DataError]]:
+def _read_raw(name: str, data: bytes | None = None) -> tuple[pd.DataFrame, list[DataError]]:
+    """The CSV as text columns (from `data`, its bytes, if given) and its column problems."""
     import pandas as pd
 
     res = resource(name)
     path = paths.DATA / res["path"]
     rel = _rel(path)
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        source = io.BytesIO(data) if data is not None else path
+        raw = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8")
     except FileNotFoundError:
         return pd.DataFrame(), [DataError(rel, "file not found (listed in data/datapackage.json)")]
     except UnicodeDecodeError as exc:
@@ -174,13 +187,16 @@ def _read_raw(name: str) -> tuple[pd.DataFrame, list[DataError]]:
     return raw, problems
 
 
-def _validate(name: str) -> tuple[pd.DataFrame | None, list[DataError]]:
-    """Typed table and every schema problem of one resource (pandera, lazily)."""
+def _validate(
+    name: str, data: bytes | None = None
+) -> tuple[pd.DataFrame | None, list[DataError]]:
+    """Typed table and every schema problem of one resource (pandera, lazily); `data` is the
+    file's bytes when already read."""
     import pandera.errors
 
     res = resource(name)
     rel = _rel(paths.DATA / res["path"])
-    raw, problems = _read_raw(name)
+    raw, problems = _read_raw(name, data)
     if problems:
         return None, problems
     schema = res["schema"]
@@ -274,11 +290,95 @@ def _check_foreign_keys(name: str, table: pd.DataFrame) -> list[DataError]:
     return problems
 
 
+@functools.cache
+def _code_fingerprint() -> str:
+    """What else a passed validation depends on: these rules and the libraries applying them."""
+    from importlib import metadata
+
+    parts = [Path(__file__).read_bytes()]
+    for package in ("pandas", "pandera"):
+        try:
+            parts.append(f"{package} {metadata.version(package)}".encode())
+        except metadata.PackageNotFoundError:  # pragma: no cover - both are dependencies
+            parts.append(f"{package} missing".encode())
+    return hashlib.sha256(b"\0".join(parts)).hexdigest()
+
+
+def validated_key(name: str, data: bytes) -> str:
+    """The stamp name of resource `name` with these bytes: sha256 of the bytes, the resource's
+    description (without its recorded hash and size) and _code_fingerprint()."""
+    res = {k: v for k, v in resource(name).items() if k not in {"hash", "bytes"}}
+    digest = hashlib.sha256()
+    for part in (
+        b"lai-chau validated v1",
+        hashlib.sha256(data).hexdigest().encode(),
+        json.dumps(res, sort_keys=True, ensure_ascii=False).encode("utf-8"),
+        _code_fingerprint().encode(),
+    ):
+        digest.update(part + b"\0")
+    return digest.hexdigest()
+
+
+def _typed(raw: pd.DataFrame, res: dict[str, Any]) -> pd.DataFrame:
+    """The text columns typed as pandera types them (the same dtypes and values: a test
+    compares both on every resource); only for data that passed validation."""
+    import numpy as np
+    import pandas as pd
+
+    schema = res["schema"]
+    missing = list(schema.get("missingValues", [""]))
+    columns = {}
+    for field in schema["fields"]:
+        column = raw[field["name"]]
+        column = column.where(~column.isin(missing), pd.NA)
+        kind = field.get("type", "string")
+        if kind == "number":
+            column = column.astype("float64")
+        elif kind == "integer":
+            column = column.astype("Int64")
+        elif kind == "date":
+            column = pd.to_datetime(column).astype("datetime64[ns]")
+        elif kind == "boolean":
+            column = column.astype("boolean")
+        else:
+            column = column.astype(pd.StringDtype(na_value=np.nan))
+        columns[field["name"]] = column
+    return pd.DataFrame(columns, index=raw.index)[list(raw.columns)]
+
+
+def _load_validated(name: str, data: bytes, key: str) -> pd.DataFrame | None:
+    """The typed table if these bytes already passed this schema (a stamp), else None."""
+    from lai_chau import cache
+
+    if cache.read("validated", key) is None:
+        return None
+    raw, problems = _read_raw(name, data)
+    if problems:
+        return None
+    try:
+        return _typed(raw, resource(name))
+    except (ValueError, TypeError):  # the full validation will say what is wrong
+        return None
+
+
 @functools.lru_cache(maxsize=64)
 def _load_cached(name: str, _path: str, _stamp: tuple[int, int]) -> pd.DataFrame:
-    table, problems = _validate(name)
-    if not problems:
+    from lai_chau import cache
+
+    try:
+        data: bytes | None = resource_path(name).read_bytes()
+    except OSError:
+        data = None  # _read_raw reports it
+    key = validated_key(name, data) if data is not None else None
+    table = _load_validated(name, data, key) if key and data is not None else None
+    if table is not None:
         problems = _check_quotes(name, table)
+    else:
+        table, problems = _validate(name, data)
+        if not problems:
+            problems = _check_quotes(name, table)
+        if not problems and key:
+            cache.write("validated", key, f"{name}\n".encode())
     if problems:
         more = (
             f" (and {len(problems) - 1} more problems: run `lai-chau check`)"

@@ -37,15 +37,23 @@ class Rendered:
 
 
 @pytest.fixture(scope="session")
-def rendered_overview(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
-    """The overview rendered in vi and en (two at a time), as `lai-chau render` would."""
+def rendered_reports(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
+    """Every report of the matrix rendered in vi and en (two at a time), as `lai-chau render`
+    would: once per test session, shared by the render and browser tests."""
     from lai_chau import render
 
     output = tmp_path_factory.mktemp("reports")
     started = time.perf_counter()
-    outcomes = render.render(only=["overview"], output=output, jobs=2, progress=False)
+    outcomes = render.render(output=output, jobs=2, progress=False)
     seconds = time.perf_counter() - started
     failed = [o.error for o in outcomes if not o.ok]
     assert not failed, failed
-    assert sorted(o.job.lang for o in outcomes) == ["en", "vi"]
+    expected = [(r.name, lang) for r in render.load_matrix().reports for lang in r.languages]
+    assert sorted((o.job.name, o.job.lang) for o in outcomes) == sorted(expected)
     return Rendered(output, seconds)
+
+
+@pytest.fixture(scope="session")
+def rendered_overview(rendered_reports: Rendered) -> Rendered:
+    """The overview in vi and en (rendered with every other report)."""
+    return rendered_reports

@@ -56,6 +56,52 @@ def test_the_matrix_lists_the_overview_in_both_languages() -> None:
     assert set(overview.titles) == {"vi", "en"}
 
 
+def test_every_publication_notebook_is_in_the_matrix_and_no_exploration_one() -> None:
+    listed = {r.notebook for r in render.load_matrix().reports}
+    on_disk = {p.name for p in paths.NOTEBOOKS.glob("*.ipynb")}
+    exploration = {name for name in on_disk if name.startswith("0.")}
+    assert exploration, "an exploration notebook (0.x) is expected"
+    assert listed == on_disk - exploration
+
+
+@pytest.mark.parametrize("report", [r.name for r in render.load_matrix().reports])
+def test_report_parameters_are_typed_documented_and_allowed(report: str) -> None:
+    import papermill
+
+    entry = render.load_matrix().report(report)
+    notebook = paths.NOTEBOOKS / entry.notebook
+    declared = papermill.inspect_notebook(str(notebook))
+    assert declared["lang"]["default"] == '"vi"' and "vi or en" in declared["lang"]["help"]
+    for name, spec in declared.items():
+        assert spec["inferred_type_name"] != "None", f"{name} has no type annotation"
+        assert spec["help"], f"{name} has no comment saying what it is"
+    # the defaults themselves pass the render's checks
+    import ast
+
+    defaults = {name: ast.literal_eval(spec["default"]) for name, spec in declared.items()}
+    assert render.check_parameters(report, "vi", notebook, defaults, declared) == []
+    nb = nbformat.read(notebook, as_version=4)
+    assert "parameters" in nb.cells[1].metadata.get("tags", [])
+    assert nb.metadata.kernelspec["name"] == "lai-chau"
+
+
+def test_a_bad_peer_indicator_or_verdict_is_refused(tmp_path: Path) -> None:
+    for name in ("4.0-vs-region.ipynb", "5.0-claims-check.ipynb"):
+        shutil.copy(paths.NOTEBOOKS / name, tmp_path / name)
+    matrix = _matrix(
+        tmp_path / "reports.toml",
+        _report("region", "4.0-vs-region.ipynb", '{ peer_indicator = "tea_output" }'),
+        _report("claims", "5.0-claims-check.ipynb", '{ verdicts = ["true"] }'),
+    )
+    with pytest.raises(UsageError) as caught:
+        render.render(matrix=matrix, output=tmp_path / "out", progress=False)
+    message = str(caught.value)
+    assert "parameter 'peer_indicator' = 'tea_output' is not allowed; expected one of: grdp" \
+        in message
+    assert "parameter 'verdicts' = 'true' is not allowed; expected one of: supported" in message
+    assert not (tmp_path / "out").exists()
+
+
 def test_the_overview_declares_a_typed_documented_lang_parameter() -> None:
     import papermill
 
@@ -116,7 +162,8 @@ def test_values_are_checked_against_annotations_and_allowed_lists(tmp_path: Path
 def test_unknown_report_name_lists_the_known_ones(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["render", "--only", "nope"]) == 2
     err = capsys.readouterr().err
-    assert "unknown report 'nope'; expected one of: overview" in err
+    names = ", ".join(r.name for r in render.load_matrix().reports)
+    assert f"unknown report 'nope'; expected one of: {names}" in err
     assert "Traceback" not in err
 
 
@@ -200,31 +247,40 @@ def test_a_signal_stops_the_render_and_leaves_old_reports_intact(
 
 
 @pytest.mark.slow
-def test_rendering_twice_gives_identical_bytes(rendered_overview, tmp_path: Path) -> None:
-    outcomes = render.render(only=["overview"], langs=["vi"], output=tmp_path, progress=False)
-    assert [o.ok for o in outcomes] == [True], [o.error for o in outcomes]
-    again = (tmp_path / "vi" / "overview.html").read_bytes()
-    assert again == rendered_overview.html("vi").read_bytes()
+def test_rendering_twice_gives_identical_bytes(rendered_reports, tmp_path: Path) -> None:
+    outcomes = render.render(langs=["vi"], output=tmp_path, jobs=2, progress=False)
+    assert all(o.ok for o in outcomes), [o.error for o in outcomes]
+    assert len(outcomes) == len(render.load_matrix().reports)
+    for outcome in outcomes:
+        again = outcome.job.html.read_bytes()
+        assert again == rendered_reports.html("vi", outcome.job.name).read_bytes(), \
+            outcome.job.name
 
 
 @pytest.mark.slow
-def test_reports_are_offline_small_and_in_their_language(rendered_overview) -> None:
+def test_reports_are_offline_small_and_in_their_language(rendered_reports) -> None:
     import lai_chau
 
     figures = lai_chau.figures()
+    for report in render.load_matrix().reports:
+        for lang in report.languages:
+            page = rendered_reports.html(lang, report.name).read_text(encoding="utf-8")
+            # <= 1.5 MB, nothing loaded over the network
+            assert render.check_page(page) is None, report.name
+            assert f'<html lang="{lang}">' in page
+            assert f"<title>{report.titles[lang]}</title>" in page
+            charts = page.count('class="lc-chart"')
+            assert page.count("vegaEmbed=") == (1 if charts else 0), report.name
+            assert "In&nbsp;[" not in page and "injected-parameters" not in page  # no code cells
+            assert 'lang: str = "vi"' not in page and "Traceback" not in page
     for lang in ("vi", "en"):
-        page = rendered_overview.html(lang).read_text(encoding="utf-8")
-        assert render.check_page(page) is None  # <= 1.5 MB, nothing loaded over the network
-        assert f'<html lang="{lang}">' in page
-        title = render.load_matrix().report("overview").titles[lang]
-        assert f"<title>{title}</title>" in page
-        assert page.count("window.vegaEmbed = ") <= 1 and page.count("vegaEmbed=") == 1
-        assert "In&nbsp;[" not in page and "injected-parameters" not in page  # no code cells
-        assert 'lang: str = "vi"' not in page
+        page = rendered_reports.html(lang).read_text(encoding="utf-8")
         for _, figure in figures.iterrows():  # every figure, with its label in the language
             assert f'id="figure-{figure["id"]}"' in page
-    index = (rendered_overview.output / "index.html").read_text(encoding="utf-8")
-    assert 'href="vi/overview.html"' in index and 'href="en/overview.html"' in index
+    index = (rendered_reports.output / "index.html").read_text(encoding="utf-8")
+    for report in render.load_matrix().reports:
+        assert f'href="vi/{report.name}.html"' in index
+        assert f'href="en/{report.name}.html"' in index
     assert '<section lang="en">' in index
 
 
