@@ -31,13 +31,16 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import altair as alt
-import pandas as pd
-
+from lai_chau.deferred import defer_iri_grammar
 from lai_chau.errors import UsageError, unknown
 from lai_chau.i18n import axis_title, base_text, check_lang, text, unit_name
 from lai_chau.numbers import UNITS, format_number
 from lai_chau.vega import javascript_bundle, json_for_script
+
+defer_iri_grammar()  # before altair imports jsonschema: see lai_chau/deferred.py (~1 s a kernel)
+
+import altair as alt  # noqa: E402
+import pandas as pd  # noqa: E402
 
 THEME = "lai-chau"
 RENDERER = "lai-chau"
@@ -299,8 +302,10 @@ def comparison_chart(
         x2="baseline:Q",
         strokeDash=alt.StrokeDash(
             "comparability:N", title=text("comparison", lang),
-            scale=alt.Scale(domain=[kind_label["same"], kind_label["proxy"]],
-                            range=[[1, 0], [4, 3]]),
+            # only the kinds drawn: a chart of like-for-like pairs does not list 'proxy'
+            scale=alt.Scale(domain=[kind_label[k] for k in COMPARABILITY if k in kinds],
+                            range=[dash for k, dash in zip(COMPARABILITY, ([1, 0], [4, 3]),
+                                                           strict=True) if k in kinds]),
         ),
         tooltip=[
             alt.Tooltip("label:N", title=text("indicator", lang)),
@@ -331,19 +336,25 @@ def rank_chart(
 ) -> alt.LayerChart:
     """Positions in a ranking (1 = highest), one row per index: where it was and where it is.
 
-    `data` columns: `label`, `rank` (the position, or the bound for 'at most' rows), `total`
-    (how many were ranked, e.g. 63 provinces), `bound` ('exact' or 'at_most'), optional
+    `data` columns: `label`, `rank` (the position, the bound of 'at most' rows, the best rank of
+    'range' rows), `total` (how many were ranked, e.g. 63 provinces), `bound` ('exact',
+    'at_most' or 'range'), optional `rank_worst` (the worst rank of 'range' rows), optional
     `rank_from` (the earlier position; an arrow-like rule is drawn from it) and `source_ids`.
-    An 'at most' row (the article's 'top 15') is drawn as a band from 1 to the bound, not a dot.
+    An 'at most' row (the article's 'top 15') is drawn as a band from 1 to the bound, a 'range'
+    row (bounds from the peers' figures) as a band from its best to its worst rank, not a dot.
     """
     lang = check_lang(lang)
     what = "a rank chart"
     _require(data, ["label", "rank", "total", "bound", "source_ids"], what)
     bounds = set(data["bound"])
-    if not bounds <= {"exact", "at_most"}:
+    if not bounds <= {"exact", "at_most", "range"}:
         raise UsageError(
-            f"{what}: bound must be 'exact' or 'at_most', got {sorted(map(str, bounds))}"
+            f"{what}: bound must be 'exact', 'at_most' or 'range', got {sorted(map(str, bounds))}"
         )
+    worst = (data["rank_worst"] if "rank_worst" in data
+             else pd.Series(pd.NA, index=data.index)).astype("Int64")
+    if ((data["bound"] == "range") & worst.isna()).any():
+        raise UsageError(f"{what}: a 'range' row needs its worst rank in `rank_worst`")
     rows = pd.DataFrame({
         "label": data["label"].astype(str),
         "rank": data["rank"].astype(int),
@@ -351,10 +362,14 @@ def rank_chart(
         "bound": data["bound"].astype(str),
         "rank_from": (data["rank_from"] if "rank_from" in data
                       else pd.Series(pd.NA, index=data.index)).astype("Int64"),
-        "one": 1,
     })
+    # where a band ends: at 1 for 'top N', at the worst rank for a range; none for exact ranks
+    rows["band_end"] = [1 if b == "at_most" else (int(w) if b == "range" else None)
+                        for b, w in zip(rows["bound"], worst, strict=True)]
     rows["rank_text"] = [
-        text("rank_at_most", lang, n=r.rank) if r.bound == "at_most" else str(r.rank)
+        text("rank_at_most", lang, n=r.rank) if r.bound == "at_most"
+        else text("rank_range", lang, best=r.rank, worst=int(r.band_end)) if r.bound == "range"
+        else str(r.rank)
         for r in rows.itertuples()
     ]
     rows["total_text"] = [text("of_total", lang, n=t) for t in rows["total"]]
@@ -377,8 +392,8 @@ def rank_chart(
               axis=alt.Axis(format="d"))
     y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=300))
     base = alt.Chart(rows).encode(y=y, tooltip=tooltip)
-    band = base.transform_filter("datum.bound == 'at_most'").mark_bar(
-        color=LAI_CHAU, opacity=0.35, height={"band": 0.6}).encode(x=x, x2="one:Q")
+    band = base.transform_filter("datum.bound != 'exact'").mark_bar(
+        color=LAI_CHAU, opacity=0.35, height={"band": 0.6}).encode(x=x, x2="band_end:Q")
     moved = base.transform_filter("isValid(datum.rank_from)").mark_rule(
         color=MUTED, strokeWidth=2).encode(x=alt.X("rank_from:Q"), x2="rank:Q")
     before = base.transform_filter("isValid(datum.rank_from)").mark_point(
@@ -389,6 +404,147 @@ def rank_chart(
         x=x, text="rank_text:N")
     chart = alt.layer(band, moved, before, now, label).properties(
         title=_title(title, sources, lang), width=WIDTH - 200,
+    )
+    return _finish(chart, lang, description)
+
+
+def peer_bars(
+    data: pd.DataFrame,
+    *,
+    lang: str,
+    title: str,
+    highlight: str,
+    reference: tuple[str, float] | None = None,
+    description: str | None = None,
+) -> alt.LayerChart:
+    """Horizontal bars of one measure across places, `highlight` (the province) in its colour.
+
+    `data` columns: `label` (the place), `value`, `unit`, `value_text` (the value as the table
+    writes it, with its qualifier: '> 24%'), `measure`, `source_id`, optional `rank_text` (a
+    stated rank). `reference` = (name, value) draws a rule for a reference value in the same
+    unit (Vietnam's figure) with its own tooltip.
+    """
+    lang = check_lang(lang)
+    what = "a peer bar chart"
+    _require(data, ["label", "value", "unit", "value_text", "measure", "source_id"], what)
+    unit = _one_unit(data, what)
+    measures = list(dict.fromkeys(data["measure"]))
+    if len(measures) != 1:
+        raise UsageError(f"{what} draws one measure, got {', '.join(measures)}")
+    rows = pd.DataFrame({
+        "label": data["label"].astype(str),
+        "value": data["value"].astype(float),
+        "value_text": data["value_text"].astype(str),
+        "rank_text": data["rank_text"].astype(str) if "rank_text" in data else "",
+        "role": [("highlight" if label == highlight else "peer") for label in data["label"]],
+    }).sort_values("value", ascending=False, kind="stable")
+    if highlight not in set(rows["label"]):
+        raise UsageError(f"{what}: {highlight!r} is not among the places drawn")
+    if description is None:
+        items = [f"{r.label}: {r.value_text}" for r in rows.itertuples()]
+        if reference is not None:
+            items.append(f"{reference[0]}: {format_value(reference[1], unit, lang)}")
+        description = _describe("chart_bars", title, items, lang)
+    roles = {"highlight": highlight, "peer": text("province", lang)}
+    rows["series"] = rows["role"].map(roles)
+    tooltip = [
+        alt.Tooltip("label:N", title=text("province", lang)),
+        alt.Tooltip("value_text:N", title=text("value", lang)),
+        alt.Tooltip("rank_text:N", title=text("rank_region_stated", lang)),
+    ]
+    y = alt.Y("label:N", sort=list(rows["label"]), title=None, axis=alt.Axis(labelLimit=300))
+    base = alt.Chart(rows).encode(
+        y=y,
+        x=alt.X("value:Q", title=axis_title(measures[0], unit, lang),
+                axis=alt.Axis(format=NUMBER_FORMAT)),
+        tooltip=tooltip,
+    )
+    bars = base.mark_bar(height={"band": 0.7}).encode(
+        color=alt.Color("role:N", legend=None,
+                        scale=alt.Scale(domain=["highlight", "peer"], range=[LAI_CHAU, MUTED])),
+    )
+    labels = base.mark_text(align="left", dx=4, baseline="middle").encode(text="value_text:N")
+    layers: list[Any] = [bars, labels]
+    if reference is not None:
+        name, value = reference
+        ref = pd.DataFrame({"value": [float(value)], "name": [name],
+                            "value_text": [format_value(float(value), unit, lang)]})
+        ref["label_text"] = ref["name"] + " " + ref["value_text"]
+        rule_tooltip = [alt.Tooltip("name:N", title=text("series", lang)),
+                        alt.Tooltip("value_text:N", title=text("value", lang))]
+        rule = alt.Chart(ref).mark_rule(color=BASELINE, strokeDash=[4, 3], strokeWidth=2).encode(
+            x="value:Q", tooltip=rule_tooltip)
+        note = alt.Chart(ref).mark_text(align="left", dx=4, dy=-6, baseline="bottom",
+                                        color=BASELINE, y=0).encode(
+            x="value:Q", text="label_text:N", tooltip=rule_tooltip)
+        layers += [rule, note]
+    chart = alt.layer(*layers).properties(
+        title=_title(title, data["source_id"], lang), width=WIDTH - 200,
+    )
+    return _finish(chart, lang, description)
+
+
+def history_bars(
+    data: pd.DataFrame,
+    *,
+    lang: str,
+    title: str,
+    colors: dict[str, str] | None = None,
+    description: str | None = None,
+) -> alt.LayerChart:
+    """One indicator period by period: a horizontal bar per row, in the order given.
+
+    `data` columns: `label` (the period as the reader says it, unique), `value`, `unit`,
+    `value_text` (formatted with its qualifier), `measure`, `kind` (what the figure is: part of
+    a year, whole year, target, projection; the bar's colour and legend), `source_id`.
+    Periods of different length are different kinds, so a half-year never passes for a year.
+    `colors` maps each kind to its colour, so a kind keeps its colour from chart to chart
+    (default: the palette in order of appearance).
+    """
+    lang = check_lang(lang)
+    what = "a history chart"
+    _require(data, ["label", "value", "unit", "value_text", "measure", "kind", "source_id"], what)
+    unit = _one_unit(data, what)
+    measures = list(dict.fromkeys(data["measure"]))
+    if len(measures) != 1:
+        raise UsageError(f"{what} draws one measure, got {', '.join(measures)}")
+    if data["label"].duplicated().any():
+        raise UsageError(f"{what}: labels must be unique, got "
+                         f"{', '.join(data.loc[data['label'].duplicated(), 'label'])} twice")
+    rows = pd.DataFrame({
+        "label": data["label"].astype(str),
+        "value": data["value"].astype(float),
+        "value_text": data["value_text"].astype(str),
+        "kind": data["kind"].astype(str),
+        "source": data["source_id"].astype(str),
+    })
+    # labels right of a bar's end: after the value for gains, after zero for losses
+    rows["text_at"] = rows["value"].clip(lower=0)
+    if description is None:
+        description = _describe("chart_bars", title, (
+            f"{r.label} ({r.kind}): {r.value_text}" for r in rows.itertuples()), lang)
+    kinds = list(dict.fromkeys(rows["kind"]))
+    tooltip = [
+        alt.Tooltip("label:N", title=text("period", lang)),
+        alt.Tooltip("kind:N", title=text("kind", lang)),
+        alt.Tooltip("value_text:N", title=text("value", lang)),
+        alt.Tooltip("source:N", title=text("source", lang)),
+    ]
+    y = alt.Y("label:N", sort=list(rows["label"]), title=None, axis=alt.Axis(labelLimit=300))
+    x_title = axis_title(measures[0], unit, lang)
+    base = alt.Chart(rows).encode(y=y, tooltip=tooltip)
+    bars = base.mark_bar(height={"band": 0.7}).encode(
+        x=alt.X("value:Q", title=x_title, axis=alt.Axis(format=NUMBER_FORMAT)),
+        color=alt.Color("kind:N", title=text("kind", lang),
+                        scale=alt.Scale(domain=kinds, range=[
+                            (colors or {}).get(kind, PALETTE[number % len(PALETTE)])
+                            for number, kind in enumerate(kinds)]),
+                        legend=alt.Legend(columns=2, labelLimit=320)),
+    )
+    labels = base.mark_text(align="left", dx=4, baseline="middle").encode(
+        x=alt.X("text_at:Q", title=x_title), text="value_text:N")
+    chart = alt.layer(bars, labels).properties(
+        title=_title(title, rows["source"], lang), width=WIDTH - 200,
     )
     return _finish(chart, lang, description)
 

@@ -148,6 +148,74 @@ def plain_table(figures: pd.DataFrame, lang: str) -> str:
     return render(rows, columns, "table")
 
 
+def data_table(rows: Sequence[dict[str, str]], columns: Sequence[str] | None = None,
+               nowrap: Iterable[str] = ()) -> Block:
+    """Rows of text (already formatted for the reader) as an HTML table and a plain-text table.
+
+    `columns` are the headers in order (default: the first row's keys); every cell is escaped.
+    Cells of the `nowrap` columns (values with their units: '+2,73 điểm %') do not break
+    across lines.
+    """
+    from lai_chau.tables import render
+
+    columns = list(columns if columns is not None else (rows[0] if rows else []))
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+    whole, keep = set(nowrap), ' class="lc-nowrap"'
+    body = []
+    for row in rows:
+        cells = "".join(f"<td{keep if c in whole else ''}>{html.escape(str(row.get(c, '')))}</td>"
+                        for c in columns)
+        body.append(f"<tr>{cells}</tr>")
+    markup = (f'<table class="lc-table"><thead><tr>{head}</tr></thead>'
+              f"<tbody>{''.join(body)}</tbody></table>")
+    return Block(markup, render(rows, columns, "table") if columns else "")
+
+
+def bullets(items: Iterable[str], title: str = "", kind: str = "") -> Block:
+    """A list of plain-text items (escaped), optionally in a titled box: kind 'note' or 'alert'."""
+    items = list(items)
+    lis = "".join(f"<li>{html.escape(i)}</li>" for i in items)
+    inner = (f'<p class="lc-box-title">{html.escape(title)}</p>' if title else "") + \
+        f"<ul>{lis}</ul>"
+    plain = "\n".join(([title] if title else []) + [f"- {i}" for i in items])
+    if kind:
+        if kind not in ("note", "alert"):
+            raise ValueError(f"box kind must be 'note' or 'alert', got {kind!r}")
+        return Block(f'<div class="lc-box lc-box-{kind}">{inner}</div>', plain)
+    return Block(inner, plain)
+
+
+def source_list(source_ids: Iterable[str], lang: str) -> Block:
+    """The sources behind a page, in order of first use: '[id] title, publisher, date, URL'.
+
+    The ids are those the charts' source lines and the tables cite; titles in the reader's
+    language where data/sources.csv has one (lai_chau.reference.source_title)."""
+    from lai_chau import reference
+
+    lang = check_lang(lang)
+    items, plain = [], []
+    for source_id in dict.fromkeys(source_ids):
+        record = reference.source(source_id)
+        title = reference.source_title(source_id, lang)
+        published = record.get("date_published")
+        accessed = date_text(record.get("date_accessed"), lang)
+        details = [str(record["publisher"])]
+        if published:
+            details.append(f"{text('published', lang)} {published}")
+        if accessed:
+            details.append(f"{text('accessed', lang)} {accessed}")
+        url = str(record.get("url") or "")
+        link = (f' <a href="{html.escape(url, quote=True)}" rel="noreferrer">{html.escape(url)}</a>'
+                if url.startswith(("https://", "http://")) else "")
+        items.append(
+            f'<li id="source-{html.escape(source_id)}"><span class="lc-source-id">'
+            f"[{html.escape(source_id)}]</span> <strong>{html.escape(title)}</strong>. "
+            f"{html.escape(', '.join(details))}.{link}</li>"
+        )
+        plain.append(f"[{source_id}] {title}. {', '.join(details)}. {url}".rstrip())
+    return Block(f'<ul class="lc-sources">{"".join(items)}</ul>', "\n".join(plain))
+
+
 # --- the overview's sections ----------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -259,6 +327,7 @@ def show(blocks: Iterable[Any]) -> None:
 
 
 __all__ = [
-    "OVERVIEW_SECTIONS", "Block", "Section", "figure_item", "figure_list", "figure_table",
-    "heading", "overview", "paragraph", "plain_table", "sections", "show", "text", "title_block",
+    "OVERVIEW_SECTIONS", "Block", "Section", "bullets", "data_table", "figure_item", "figure_list",
+    "figure_table", "heading", "overview", "paragraph", "plain_table", "sections", "show",
+    "source_list", "text", "title_block",
 ]

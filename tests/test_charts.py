@@ -185,3 +185,93 @@ def test_unknown_chart_mode_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(charts.MODE_ENV, "cdn")
     with pytest.raises(UsageError, match="lab, report"):
         charts.mode()
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_peer_bars_highlight_the_province_and_draw_the_national_rule(lang: str) -> None:
+    from lai_chau import pages
+
+    rows = pages.peers("grdp", lang)
+    spec = charts.peer_bars(rows, lang=lang, title="Tăng trưởng", highlight="Lai Châu",
+                            reference=("Cả nước", 6.42)).to_dict()
+    layers = _layers(spec)
+    assert [layer["mark"]["type"] for layer in layers] == ["bar", "text", "rule", "text"]
+    _every_layer_has_tooltips(spec)
+    color = layers[0]["encoding"]["color"]
+    assert color["scale"]["domain"] == ["highlight", "peer"]
+    assert color["scale"]["range"][0] == charts.LAI_CHAU
+    bars = next(v for v in spec["datasets"].values() if any("role" in r for r in v))
+    assert [r["label"] for r in bars if r["role"] == "highlight"] == ["Lai Châu"]
+    assert [r["value"] for r in bars] == sorted((r["value"] for r in bars), reverse=True)
+    grdp = lai_chau.figure("grdp_growth")
+    assert f"Lai Châu: {format_number(grdp.value, lang, unit='percent')}" in spec["description"]
+    assert layers[0]["encoding"]["x"]["title"].endswith("(%)")
+    subtitle = " ".join(spec["title"]["subtitle"])
+    assert subtitle.startswith(text("sources", lang)) and "article" in subtitle
+
+
+def test_peer_bars_need_the_highlighted_place() -> None:
+    from lai_chau import pages
+
+    with pytest.raises(UsageError, match="not among the places"):
+        charts.peer_bars(pages.peers("grdp", "en"), lang="en", title="t", highlight="Hà Nội")
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_history_bars_keep_the_order_and_name_each_kind(lang: str) -> None:
+    from lai_chau import pages
+
+    past = pages.history("grdp", lang)
+    spec = charts.history_bars(past, lang=lang, title="GRDP").to_dict()
+    layers = _layers(spec)
+    assert [layer["mark"]["type"] for layer in layers] == ["bar", "text"]
+    _every_layer_has_tooltips(spec)
+    bar = layers[0]["encoding"]
+    assert bar["y"]["sort"] == list(past["label"])
+    assert bar["color"]["scale"]["domain"] == list(dict.fromkeys(past["kind"]))
+    assert all(not d.startswith("kind_") for d in bar["color"]["scale"]["domain"])
+    assert bar["color"]["title"] == text("kind", lang)
+    assert layers[1]["encoding"]["x"]["title"] == bar["x"]["title"]  # one axis title
+    for r in past.itertuples():
+        assert f"{r.label} ({r.kind}): {r.value_text}" in spec["description"]
+
+
+def test_history_bars_refuse_repeated_periods_and_mixed_units() -> None:
+    from lai_chau import pages
+
+    past = pages.history("grdp", "en")
+    with pytest.raises(UsageError, match="unique"):
+        charts.history_bars(pd.concat([past, past.head(1)]), lang="en", title="t")
+    with pytest.raises(UsageError, match="one unit"):
+        charts.history_bars(past.assign(unit=["percent"] + ["pp"] * (len(past) - 1)),
+                            lang="en", title="t")
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_rank_chart_draws_a_range_as_a_band(lang: str) -> None:
+    rows = pd.DataFrame({
+        "label": ["claim", "bounds", "later"], "rank": [15, 8, 61],
+        "rank_worst": [pd.NA, 21, pd.NA], "total": 63, "bound": ["at_most", "range", "exact"],
+        "source_ids": "article",
+    })
+    spec = charts.rank_chart(rows, lang=lang, title="Hạng").to_dict()
+    band = _layers(spec)[0]
+    assert band["mark"]["type"] == "bar" and band["encoding"]["x2"]["field"] == "band_end"
+    data = next(iter(spec["datasets"].values()))
+    assert [r["band_end"] for r in data] == [1, 21, None]
+    assert text("rank_range", lang, best=8, worst=21) in spec["description"]
+    with pytest.raises(UsageError, match="rank_worst"):
+        charts.rank_chart(rows.assign(rank_worst=pd.NA), lang=lang, title="t")
+
+
+def test_a_kind_keeps_its_colour_from_chart_to_chart() -> None:
+    from lai_chau import pages
+
+    colors = {text("kind_year", "en"): "#111111", text("kind_part", "en"): "#222222"}
+    for indicator in ("grdp", "tourism_revenue"):
+        past = pages.history(indicator, "en")
+        scale = charts.history_bars(past, lang="en", title="t", colors=colors).to_dict()[
+            "layer"][0]["encoding"]["color"]["scale"]
+        for kind, color in zip(scale["domain"], scale["range"], strict=True):
+            assert color == colors.get(kind, color)
+        assert "#222222" in scale["range"] and "#111111" in scale["range"]

@@ -47,3 +47,42 @@ def test_tables_use_the_language_of_the_report() -> None:
         assert format_number(float(first["value"]), lang, unit=first["unit"]) in table
         html = report.figure_table(figures, lang).html
         assert f"<th>{header}</th>" in html
+
+
+# --- blocks of the comparison reports ------------------------------------------------------------
+
+def test_data_tables_escape_cells_and_keep_values_whole() -> None:
+    rows = [{"Chỉ tiêu": "<script>alert(1)</script>", "Giá trị": "+2,73 điểm %"}]
+    block = report.data_table(rows, nowrap=["Giá trị"])
+    assert "<script>" not in block.html and "&lt;script&gt;" in block.html
+    assert '<td class="lc-nowrap">+2,73 điểm %</td>' in block.html
+    assert block.plain.splitlines()[0].split() == ["Chỉ", "tiêu", "Giá", "trị"]
+    assert "<script>alert(1)</script>" in block.plain  # plain text is not HTML
+
+
+def test_bullets_and_source_lists_escape_text_from_data() -> None:
+    block = report.bullets(["a <b>", "c"], title="<i>t</i>", kind="alert")
+    assert "&lt;b&gt;" in block.html and "&lt;i&gt;t&lt;/i&gt;" in block.html
+    assert 'class="lc-box lc-box-alert"' in block.html
+    from lai_chau import reference
+
+    source = reference.source("article")
+    listed = report.source_list(["article", "article"], "vi")
+    assert listed.html.count("<li") == 1  # each source once
+    assert 'id="source-article"' in listed.html and source["url"] in listed.html
+    assert reference.source_title("article", "en") in report.source_list(["article"], "en").plain
+
+
+def test_periods_of_the_reference_data_read_naturally() -> None:
+    from lai_chau.i18n import period_text
+
+    cases = {
+        "2022Q1": ("quý I/2022", "Q1 2022"),
+        "2022M07": ("tháng 7/2022", "July 2022"),
+        "2023M01-M05": ("5 tháng đầu năm 2023", "January–May 2023"),
+        "2021-2023": ("giai đoạn 2021–2023", "2021–2023"),
+        "2024H1": ("6 tháng đầu năm 2024", "first half of 2024"),
+    }
+    for period, (vi, en) in cases.items():
+        assert (period_text(period, "vi"), period_text(period, "en")) == (vi, en)
+    assert period_text("someday", "en") == "someday"  # unknown notations shown as written
