@@ -319,3 +319,16 @@ def test_atomic_write_keeps_the_old_file_when_the_write_fails(
         atomic.write_bytes(target, b"half")
     assert target.read_bytes() == b"new"
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]  # no temporary left behind
+
+
+def test_committed_reports_are_the_reports_the_inputs_give(rendered_reports) -> None:
+    """reports/ in git is what `make reports` renders now: no stale report passes as current."""
+    from lai_chau import paths
+
+    fresh = sorted(p.relative_to(rendered_reports.output)
+                   for p in rendered_reports.output.rglob("*.html"))
+    committed = sorted(p.relative_to(paths.REPORTS) for p in paths.REPORTS.rglob("*.html"))
+    assert committed == fresh, "reports/ lists other files than the matrix: run `make reports`"
+    stale = [str(p) for p in fresh
+             if (paths.REPORTS / p).read_bytes() != (rendered_reports.output / p).read_bytes()]
+    assert stale == [], f"stale reports (run `make reports` and commit them): {stale}"
