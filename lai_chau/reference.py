@@ -74,9 +74,13 @@ def values() -> pd.DataFrame:
         frame.insert(0, "table", name)
         if "area" not in frame:
             frame["area"] = frame["province"] if "province" in frame else "Việt Nam"
-        if "label_en" not in frame:  # provinces: the province's growth of one indicator
-            frame["label_en"] = frame["province"] + " " + frame["indicator"]
-            frame["label_vi"] = frame["label_en"]
+        if "label_en" not in frame:  # provinces: "Hà Giang: GRDP growth", the figures' label
+            growth = validate.load("figures").query("measure == 'growth_yoy'")
+            labels = growth.drop_duplicates("indicator").set_index("indicator")
+            for lang in ("en", "vi"):
+                indicator = frame["indicator"].map(labels[f"label_{lang}"])
+                frame[f"label_{lang}"] = frame["province"] + ": " + indicator.fillna(
+                    frame["indicator"])
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
 

@@ -201,3 +201,15 @@ def test_source_title_follows_the_reader_language() -> None:
     assert reference.source_title(untranslated["id"], "en") == untranslated["title"]
     with pytest.raises(UsageError, match="expected one of: vi, en"):
         reference.source_title(translated["id"], "fr")
+
+
+def test_peer_rows_are_labelled_for_readers() -> None:
+    """A peer row reads 'Hà Giang: GRDP growth', the figure's label, not an indicator id."""
+    table = reference.values()
+    peers = table[table["table"] == "provinces_h1_2022"]
+    figures = validate.load("figures")
+    for lang in ("en", "vi"):
+        growth_labels = set(figures.loc[figures["measure"] == "growth_yoy", f"label_{lang}"])
+        for province, label in zip(peers["province"], peers[f"label_{lang}"], strict=True):
+            assert label.startswith(f"{province}: ")
+            assert label.removeprefix(f"{province}: ") in growth_labels, label
