@@ -346,13 +346,7 @@ class _Scanner:
         t = self.text
         for m in _DOC_NUMBER.finditer(t):
             if m.group()[m.group().rfind("/") + 1].isupper():
-                self.add(
-                    m.start(),
-                    m.end(),
-                    "name",
-                    Decimal(re.match(r"\d+", m.group())[0]),
-                    note="document number",
-                )
+                self.add(m.start(), m.end(), "name", None, note="document number")
         for m in _DMY.finditer(t):
             d, mo, y = int(m[1]), int(m[3]), int(m[4])
             if self.free(*m.span()) and _valid_date(y, mo, d):
@@ -406,13 +400,8 @@ class _Scanner:
             end += 1
         while t[start] in "-_":
             start += 1
-        digits = re.search(r"\d+", t[start:end])
-        self.add(
-            start if prefix_start is None else prefix_start,
-            end,
-            "name",
-            Decimal(digits[0]) if digits else None,
-        )
+        # a name is not a quantity: "Covid-19" has no value (its text says what it is)
+        self.add(start if prefix_start is None else prefix_start, end, "name", None)
 
     def number(self, s: int, e: int) -> None:
         t = self.text

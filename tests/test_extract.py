@@ -166,9 +166,9 @@ OTHER_REPORTS: list[tuple[str, list[tuple[str, float | None, str | None, str, st
         "Theo Nghị quyết số 128/NQ-CP, Quốc lộ 4D nối SARS-CoV-2 và Kỳ họp thứ 5 lúc 8h30 "
         "ngày 15/7; Tuần văn hóa năm 2022.",
         [
-            ("128/NQ-CP", 128, None, "name", None),
-            ("Quốc lộ 4D", 4, None, "name", None),
-            ("SARS-CoV-2", 2, None, "name", None),
+            ("128/NQ-CP", None, None, "name", None),
+            ("Quốc lộ 4D", None, None, "name", None),
+            ("SARS-CoV-2", None, None, "name", None),
             ("thứ 5", 5, None, "ordinal", None),
             ("8h30", None, None, "time", None),
             ("ngày 15/7", None, "date", "date", None),
