@@ -1,9 +1,8 @@
-"""Shared fixtures: a private copy of data/, and reports rendered once per test session."""
+"""Shared fixtures: a private copy of data/, and every report rendered once per session."""
 
 from __future__ import annotations
 
 import shutil
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,10 +26,9 @@ def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
 
 @dataclass(frozen=True)
 class Rendered:
-    """Where the session's reports went, and how long rendering them took."""
+    """Where the session's reports went."""
 
     output: Path
-    seconds: float
 
     def html(self, lang: str, name: str = "overview") -> Path:
         return self.output / lang / f"{name}.html"
@@ -43,17 +41,9 @@ def rendered_reports(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
     from lai_chau import render
 
     output = tmp_path_factory.mktemp("reports")
-    started = time.perf_counter()
     outcomes = render.render(output=output, jobs=2, progress=False)
-    seconds = time.perf_counter() - started
     failed = [o.error for o in outcomes if not o.ok]
     assert not failed, failed
     expected = [(r.name, lang) for r in render.load_matrix().reports for lang in r.languages]
     assert sorted((o.job.name, o.job.lang) for o in outcomes) == sorted(expected)
-    return Rendered(output, seconds)
-
-
-@pytest.fixture(scope="session")
-def rendered_overview(rendered_reports: Rendered) -> Rendered:
-    """The overview in vi and en (rendered with every other report)."""
-    return rendered_reports
+    return Rendered(output)
