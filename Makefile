@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $@
 
 lint: $(STAMP) ## ruff over the package, tests and notebooks
-	$(BIN)/ruff check lai_chau tests benchmarks
+	$(BIN)/ruff check lai_chau tests benchmarks notebooks
 
 test: $(STAMP) lint ## run every test: pytest, hypothesis, nbval, the browser
 	$(BIN)/python -m pytest
