@@ -7,9 +7,9 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from lai_chau.numbers import LANGS
 from lai_chau.tables import FORMATS
 
-LANGS = ("vi", "en")
 BASELINES = ("national", "prior", "region")
 
 # subcommand -> module whose `main(args) -> int` runs it; imported only when used,

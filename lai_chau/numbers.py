@@ -14,6 +14,7 @@ from lai_chau.errors import LaiChauError, unknown
 if TYPE_CHECKING:  # pragma: no cover
     from lai_chau.extract import Mention
 
+# The languages of every display and report: the one definition (cli, i18n, render import it).
 LANGS = ("vi", "en")
 
 

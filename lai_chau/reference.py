@@ -8,7 +8,6 @@ import pandas as pd
 
 from lai_chau import validate
 from lai_chau.errors import unknown
-from lai_chau.units import Quantity, qualifier_symbol
 
 # Tables whose rows are numbers with a source; their ids are unique across all of them.
 VALUE_TABLES = ("national", "lai_chau_prior", "provinces_h1_2022")
@@ -53,7 +52,8 @@ def source(source_id: str) -> dict[str, Any]:
     table = sources()
     match = table[table["id"] == source_id]
     if match.empty:
-        raise unknown("source id", source_id, sorted(table["id"]))
+        raise unknown("source id", source_id, sorted(table["id"]),
+                      validate.rel_path("sources"))
     return {k: _plain(v) for k, v in match.iloc[0].to_dict().items()}
 
 
@@ -90,18 +90,9 @@ def row(ref_id: str) -> dict[str, Any]:
     table = values()
     match = table[table["id"] == ref_id]
     if match.empty:
-        raise unknown("reference id", ref_id, sorted(table["id"]))
+        raise unknown("reference id", ref_id, sorted(table["id"]),
+                      ", ".join(map(validate.rel_path, VALUE_TABLES)))
     return {k: _plain(v) for k, v in match.iloc[0].to_dict().items()}
-
-
-def quantity(ref_id: str) -> Quantity:
-    """The value of a reference row as a typed Quantity (value, unit, qualifier)."""
-    record = row(ref_id)
-    if record["value"] is None:
-        from lai_chau.errors import UsageError
-
-        raise UsageError(f"reference row {ref_id!r} has no value (only a rank)")
-    return Quantity(record["value"], record["unit"], qualifier_symbol(record["qualifier"]))
 
 
 def source_ids(record: dict[str, Any]) -> list[str]:

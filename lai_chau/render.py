@@ -51,7 +51,8 @@ from jupyter_client.manager import AsyncKernelManager  # noqa: E402
 
 from lai_chau import atomic, paths  # noqa: E402
 from lai_chau.errors import DataError, LaiChauError, UsageError, unknown  # noqa: E402
-from lai_chau.i18n import LANGS, text  # noqa: E402
+from lai_chau.i18n import text  # noqa: E402
+from lai_chau.numbers import LANGS  # noqa: E402
 
 MATRIX = paths.NOTEBOOKS / "reports.toml"
 KERNEL = "lai-chau"

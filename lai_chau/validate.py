@@ -7,7 +7,10 @@ resource description (schema, missing values), this module's source and the pand
 versions. With a stamp the same bytes are parsed and typed with pandas alone (pandera, ~0.3 s to
 import, is not needed) and the quotes are still checked. A changed, new or unstamped file, or a
 changed schema, has no stamp and is validated fully, so a bad value is still reported at load.
-`lai-chau check` always validates everything.
+Links to other files (foreignKeys, and comparability's baseline_id) are never stamped: they
+depend on the other file too, so every load checks them, with pandas `isin` against the other
+file's validated table (itself stamped); the result is cached for this process while neither
+file's size and mtime change. `lai-chau check` always validates everything.
 """
 
 from __future__ import annotations
@@ -77,10 +80,16 @@ def resource_path(name: str) -> Path:
     return paths.DATA / resource(name)["path"]
 
 
+def rel_path(name: str) -> str:
+    """A resource's CSV as a user would type it (data/sources.csv), for messages."""
+    return _rel(resource_path(name))
+
+
 def clear_cache() -> None:
     """Forget cached descriptors and tables (after LAI_CHAU_DATA changes, or in tests)."""
     descriptor.cache_clear()
     _load_cached.cache_clear()
+    _check_links_cached.cache_clear()
     _seed_text.cache_clear()
 
 
@@ -267,26 +276,116 @@ def _check_quotes(name: str, table: pd.DataFrame) -> list[DataError]:
     return problems
 
 
-def _check_foreign_keys(name: str, table: pd.DataFrame) -> list[DataError]:
-    problems = []
-    res = resource(name)
-    rel = _rel(paths.DATA / res["path"])
-    key = res["schema"].get("primaryKey", [])
-    for fk in res["schema"].get("foreignKeys", []):
+def _foreign_keys(name: str) -> list[tuple[list[str], str, list[str]]]:
+    """(fields, referenced resource, referenced fields) of each foreignKey of a resource."""
+    keys = []
+    for fk in resource(name)["schema"].get("foreignKeys", []):
         ref = fk["reference"]
-        target = load(ref["resource"]) if ref["resource"] != name else table
-        allowed = set(target[ref["fields"][0]].dropna())
-        column = fk["fields"][0]
-        for index, value in table[column].items():
-            if value is not None and value == value and value not in allowed:
-                problems.append(
-                    DataError(
-                        f"{rel}, {_row_label(table, index, key)}",
-                        f"{value!r} is not an id of {ref['resource']} "
-                        f"({resource(ref['resource'])['path']})",
-                        column=column,
-                    )
-                )
+        fields, ref_fields = fk["fields"], ref.get("fields", [])
+        target = ref.get("resource") or name  # "" is the resource itself (Table Schema)
+        _known_target(name, target)
+        keys.append((
+            [fields] if isinstance(fields, str) else list(fields),
+            target,
+            [ref_fields] if isinstance(ref_fields, str) else list(ref_fields),
+        ))
+    return keys
+
+
+def _known_target(name: str, target: str) -> None:
+    if target not in resource_names():
+        raise DataError(
+            _rel(paths.DATAPACKAGE),
+            f"resource {name!r} links to {target!r}, which is not a resource; "
+            f"expected one of: {', '.join(resource_names())}",
+        )
+
+
+def _target(name: str, target: str) -> pd.DataFrame:
+    """The table a link of `name` points to, validated on its own (schema and quotes, not its
+    own links, so a cycle of links cannot recurse); a DataError names `target` if it is bad."""
+    _known_target(name, target)
+    return _table(target)
+
+
+def _link_problems(
+    name: str, table: pd.DataFrame, column: str, bad: pd.Series, target: str
+) -> list[DataError]:
+    rel = _rel(paths.DATA / resource(name)["path"])
+    key = resource(name)["schema"].get("primaryKey", [])
+    return [
+        DataError(
+            f"{rel}, {_row_label(table, index, key)}",
+            f"{table.at[index, column]!r} is not an id of {target}",
+            column=column,
+        )
+        for index in bad[bad].index
+    ]
+
+
+def _check_foreign_keys(name: str, table: pd.DataFrame) -> list[DataError]:
+    """Rows whose foreign key has no match in the referenced resource (empty keys are allowed)."""
+    import pandas as pd
+
+    problems = []
+    for fields, target_name, ref_fields in _foreign_keys(name):
+        target = table if target_name == name else _target(name, target_name)
+        where = f"{target_name} ({_rel(paths.DATA / resource(target_name)['path'])}, " \
+            f"column {'/'.join(ref_fields)})"
+        present = table[fields].notna().all(axis=1)
+        if len(fields) == 1:
+            found = table[fields[0]].isin(target[ref_fields[0]].dropna())
+        else:
+            index = pd.MultiIndex.from_frame(table[fields].astype(object))
+            found = pd.Series(
+                index.isin(pd.MultiIndex.from_frame(target[ref_fields].astype(object))),
+                index=table.index,
+            )
+        problems += _link_problems(name, table, fields[-1], present & ~found, where)
+    return problems
+
+
+def _baseline_targets() -> tuple[str, ...]:
+    """Resources whose ids a comparability baseline_id may name (besides derived numbers)."""
+    from lai_chau.reference import VALUE_TABLES
+
+    return VALUE_TABLES
+
+
+def _check_baseline_ids(name: str, table: pd.DataFrame) -> list[DataError]:
+    """comparability.baseline_id names a reference value row or a derived number of
+    lai_chau.compare; a multi-table link that datapackage.json foreignKeys cannot express."""
+    from lai_chau.compare import DERIVED
+
+    targets = _baseline_targets()
+    known = {d.id for d in DERIVED}
+    for target in targets:
+        known |= set(_target(name, target)["id"].dropna())
+    column = table["baseline_id"]
+    bad = column.notna() & ~column.isin(known)
+    where = ", ".join(
+        f"{t} ({_rel(paths.DATA / resource(t)['path'])})" for t in targets
+    ) + " or a derived number of lai_chau.compare"
+    return _link_problems(name, table, "baseline_id", bad, where)
+
+
+# Links to other resources that foreignKeys cannot declare: resource -> (check, its targets).
+_CUSTOM_LINKS = {"comparability": (_check_baseline_ids, _baseline_targets)}
+
+
+def _links(name: str) -> list[str]:
+    """Every other resource whose content the links of `name` depend on."""
+    targets = [t for _, t, _ in _foreign_keys(name) if t != name]
+    if name in _CUSTOM_LINKS:
+        targets += list(_CUSTOM_LINKS[name][1]())
+    return list(dict.fromkeys(targets))
+
+
+def _check_links(name: str, table: pd.DataFrame) -> list[DataError]:
+    """Foreign keys and custom links of one resource."""
+    problems = _check_foreign_keys(name, table)
+    if name in _CUSTOM_LINKS:
+        problems += _CUSTOM_LINKS[name][0](name, table)
     return problems
 
 
@@ -379,33 +478,57 @@ def _load_cached(name: str, _path: str, _stamp: tuple[int, int]) -> pd.DataFrame
             problems = _check_quotes(name, table)
         if not problems and key:
             cache.write("validated", key, f"{name}\n".encode())
-    if problems:
-        more = (
-            f" (and {len(problems) - 1} more problems: run `lai-chau check`)"
-            if len(problems) > 1
-            else ""
-        )
-        raise DataError(
-            problems[0].file,
-            problems[0].message + more,
-            row=problems[0].row,
-            column=problems[0].column,
-        )
+    _raise_first(problems)
     return table
 
 
-def load(name: str) -> pd.DataFrame:
-    """data/<resource>.csv as a typed DataFrame, validated against its schema.
+def _raise_first(problems: list[DataError]) -> None:
+    """Raise the first problem, saying how many more there are."""
+    if not problems:
+        return
+    more = (
+        f" (and {len(problems) - 1} more problems: run `lai-chau check`)"
+        if len(problems) > 1
+        else ""
+    )
+    raise DataError(
+        problems[0].file,
+        problems[0].message + more,
+        row=problems[0].row,
+        column=problems[0].column,
+    )
 
-    Raises DataError naming the file, row, column and what was expected.
-    """
+
+def _stamp(name: str) -> tuple[str, tuple[int, int]]:
     path = resource_path(name)
     try:
         stat = path.stat()
-        stamp = (stat.st_mtime_ns, stat.st_size)
+        return str(path), (stat.st_mtime_ns, stat.st_size)
     except FileNotFoundError:
-        stamp = (0, 0)
-    return _load_cached(name, str(path), stamp).copy()
+        return str(path), (0, 0)
+
+
+def _table(name: str) -> pd.DataFrame:
+    """The resource validated on its own (schema, quotes), cached; not a copy, not its links."""
+    return _load_cached(name, *_stamp(name))
+
+
+@functools.lru_cache(maxsize=64)
+def _check_links_cached(name: str, _stamps: tuple[Any, ...]) -> None:
+    _raise_first(_check_links(name, _table(name)))
+
+
+def load(name: str) -> pd.DataFrame:
+    """data/<resource>.csv as a typed DataFrame, validated against its schema, with every
+    foreign key (and comparability's baseline_id) resolved in the resource it names.
+
+    Raises DataError naming the file, row, column and what was expected.
+    """
+    table = _table(name)
+    links = _links(name)
+    if links:
+        _check_links_cached(name, tuple(_stamp(n) for n in (name, *links)))
+    return table.copy()
 
 
 def sha256(path: Path) -> str:
@@ -414,7 +537,8 @@ def sha256(path: Path) -> str:
 
 
 def problems() -> list[DataError]:
-    """Every problem in the data package: schemas, quotes, foreign keys, hashes, the seed."""
+    """Every problem in the data package: schemas, quotes, foreign keys and other links (a
+    comparability baseline_id), hashes, the seed."""
     found: list[DataError] = []
     try:
         desc = _read_descriptor()
@@ -433,17 +557,20 @@ def problems() -> list[DataError]:
     for csv_path in sorted(paths.DATA.glob("*.csv")):
         if csv_path.name not in described:
             found.append(DataError(_rel(csv_path), "not described in data/datapackage.json"))
+    tables: dict[str, pd.DataFrame] = {}
+    broken: set[str] = set()
     for res in desc["resources"]:
         name = res["name"]
         table, schema_problems = _validate(name)
         found += schema_problems
         if table is None:
+            broken.add(name)
             continue
-        found += _check_quotes(name, table)
-        try:
-            found += _check_foreign_keys(name, table)
-        except DataError as exc:
-            found.append(exc)
+        quote_problems = _check_quotes(name, table)
+        found += quote_problems
+        if quote_problems:
+            broken.add(name)
+        tables[name] = table
         path = paths.DATA / res["path"]
         expected = res.get("hash", "")
         actual = "sha256:" + sha256(path)
@@ -457,6 +584,13 @@ def problems() -> list[DataError]:
                     "`lai-chau check --update-hashes`",
                 )
             )
+    for name, table in tables.items():
+        # a link into a broken file is checked once that file's own problems (listed) are fixed
+        try:
+            if not broken & set(_links(name)):
+                found += _check_links(name, table)
+        except DataError as exc:
+            found.append(exc)
     return found
 
 

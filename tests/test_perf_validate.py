@@ -38,9 +38,12 @@ class Spy:
         monkeypatch.setattr(validate, "_validate", counting)
 
 
-def _stamps(directory: Path) -> set[str]:
+def _stamps(directory: Path, name: str | None = None) -> set[str]:
+    """Stamp files in the cache; only those of resource `name` if given (loading figures also
+    loads, and stamps, the sources its foreign key points to)."""
     folder = directory / "validated"
-    return {p.name for p in folder.iterdir()} if folder.is_dir() else set()
+    found = folder.iterdir() if folder.is_dir() else []
+    return {p.name for p in found if name is None or p.read_text() == f"{name}\n"}
 
 
 def test_typing_without_pandera_equals_pandera_on_every_resource(
@@ -58,7 +61,7 @@ def test_a_stamped_file_skips_pandera_and_gives_the_same_table(
     private_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = validate.load("figures")  # full validation, leaves a stamp
-    assert len(_stamps(private_cache)) == 1
+    assert len(_stamps(private_cache, "figures")) == 1
     spy = Spy(monkeypatch)
     validate.clear_cache()
     again = validate.load("figures")
@@ -105,7 +108,7 @@ def test_a_valid_change_is_validated_once_then_stamped(
     validate.clear_cache()
     validate.load("figures")
     assert spy.names == ["figures"]  # validated the first time only
-    assert len(_stamps(private_cache)) == 2  # the old bytes' stamp and the new one
+    assert len(_stamps(private_cache, "figures")) == 2  # the old bytes' stamp and the new one
 
 
 def test_a_changed_schema_is_validated_fully(
@@ -134,3 +137,23 @@ def test_a_stamped_load_does_not_import_pandera(private_cache: Path) -> None:
                            text=True, check=True, cwd=paths.ROOT).stdout.strip()
             for _ in range(2)]
     assert runs == ["True", "False"]  # validated (pandera) once, then from the stamp
+
+
+def test_foreign_keys_are_checked_on_every_load_not_stamped(
+    data_copy: Path, private_cache: Path
+) -> None:
+    """A stamp covers one file's bytes; a foreign key depends on the other file as well."""
+    figures = validate.load("figures")  # stamps figures and sources
+    stamped = _stamps(private_cache)
+    source_id = figures["source_id"].iloc[0]
+    sources = data_copy / "sources.csv"
+    lines = sources.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if not line.startswith(f"{source_id},")]
+    assert len(kept) == len(lines) - 1
+    sources.write_text("".join(kept), encoding="utf-8")
+    # no clear_cache(): a changed sources.csv alone must make the unchanged figures fail
+    with pytest.raises(DataError, match=f"{source_id!r} is not an id of sources"):
+        validate.load("figures")
+    assert _stamps(private_cache) >= stamped
+    sources.write_text("".join(lines), encoding="utf-8")
+    pd.testing.assert_frame_equal(validate.load("figures"), figures)

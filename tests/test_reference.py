@@ -11,7 +11,7 @@ import pytest
 
 from lai_chau import compare, paths, reference, units, validate
 from lai_chau.cli import main
-from lai_chau.errors import UsageError
+from lai_chau.errors import LIST_LIMIT, UsageError, unknown
 
 VALUE_TABLES = {"national": reference.national, "lai_chau_prior": reference.prior,
                 "provinces_h1_2022": reference.provinces}
@@ -65,9 +65,35 @@ def test_every_source_is_cited() -> None:
     assert not orphans, f"sources nobody cites: {sorted(orphans)}"
 
 
-def test_unknown_source_lists_the_allowed_ids() -> None:
-    with pytest.raises(UsageError, match=r"expected one of: .*article"):
-        reference.source("no-such-source")
+def test_unknown_source_lists_the_closest_ids_first() -> None:
+    ids = sorted(reference.sources()["id"])
+    assert len(ids) > LIST_LIMIT  # else the whole list is given (next test)
+    wanted = ids[len(ids) // 2]
+    with pytest.raises(UsageError) as caught:
+        reference.source(wanted[:-1] + "#")
+    message = str(caught.value)
+    listed = message.split("expected one of: ", 1)[1].split(", ... and ")[0].split(", ")
+    assert listed[0] == wanted and len(listed) == LIST_LIMIT
+    assert message.endswith(
+        f"... and {len(ids) - LIST_LIMIT} more; see {validate.rel_path('sources')}"
+    )
+
+
+def test_unknown_lists_short_lists_whole_and_cuts_long_ones() -> None:
+    assert str(unknown("language", "fr", ("vi", "en"))) == (
+        "unknown language 'fr'; expected one of: vi, en"
+    )
+    names = [f"x{i:03d}" for i in range(299)] + ["grdp_growth"]
+    message = str(unknown("id", "grdp_grwoth", names, "data/x.csv"))
+    assert message.startswith("unknown id 'grdp_grwoth'; expected one of: grdp_growth, x000, ")
+    assert message.count(", ") == LIST_LIMIT  # LIST_LIMIT - 1 between names, 1 before "..."
+    assert message.endswith(f"... and {300 - LIST_LIMIT} more; see data/x.csv")
+    assert "x298" not in message
+
+
+def test_unknown_reference_id_names_the_value_tables() -> None:
+    with pytest.raises(UsageError, match=r"unknown reference id 'nope'.*more; see .*national\.csv"):
+        reference.row("nope")
 
 
 def test_ids_are_unique_across_reference_tables_figures_and_derived() -> None:

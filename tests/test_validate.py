@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 import subprocess
 import sys
@@ -201,3 +202,99 @@ def test_frictionless_catches_a_vietnamese_number(data_copy: Path) -> None:
     assert ["value", "type-error"] in [
         e[1:] for e in report.flatten(["rowNumber", "fieldName", "type"])
     ]
+
+
+def _drop_rows(path: Path, column: str, value: str) -> int:
+    """Delete the rows of a CSV whose `column` is `value`; return how many went."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    kept = [row for row in rows if row[column] != value]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(kept)
+    return len(rows) - len(kept)
+
+
+def test_foreign_key_is_checked_at_load(
+    data_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    figures = validate.load("figures")
+    source_id = figures["source_id"].iloc[0]
+    assert _drop_rows(data_copy / "sources.csv", "id", source_id) == 1
+    with pytest.raises(DataError) as caught:
+        validate.load("figures")
+    message = str(caught.value)
+    assert caught.value.column == "source_id"
+    assert f"figures.csv, row 1 (id '{figures['id'].iloc[0]}')" in message
+    assert f"{source_id!r} is not an id of sources" in message and "sources.csv" in message
+    # every command that reads the figures stops with that message, not a listing
+    for command in (["claims"], ["figures"]):
+        assert main(command) == 2
+        err = capsys.readouterr().err
+        assert f"{source_id!r} is not an id of sources" in err and "Traceback" not in err
+
+
+def test_foreign_key_to_an_unknown_resource(data_copy: Path) -> None:
+    path = data_copy / "datapackage.json"
+    desc = json.loads(path.read_text(encoding="utf-8"))
+    res = next(r for r in desc["resources"] if r["name"] == "figures")
+    res["schema"]["foreignKeys"][0]["reference"]["resource"] = "nowhere"
+    path.write_text(json.dumps(desc, ensure_ascii=False, indent=2), encoding="utf-8")
+    validate.clear_cache()
+    with pytest.raises(DataError, match=r"datapackage\.json.*'figures' links to 'nowhere'"):
+        validate.load("figures")
+
+
+def _linked_comparability_row() -> tuple[str, str]:
+    """(row id, baseline_id) of the first comparability row whose baseline is in national.csv."""
+    table = validate.load("comparability")
+    national = set(validate.load("national")["id"])
+    row = table[table["baseline_id"].isin(national)].iloc[0]
+    return row["id"], row["baseline_id"]
+
+
+def test_comparability_baseline_id_must_resolve(
+    data_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    row_id, baseline_id = _linked_comparability_row()
+    uses = list(validate.load("comparability")["baseline_id"]).count(baseline_id)
+    edit_cell(data_copy / "national.csv", baseline_id, "id", f"{baseline_id}_renamed")
+    err = check_fails(
+        capsys,
+        "comparability.csv, row ",
+        f"(id '{row_id}'), column 'baseline_id'",
+        f"{baseline_id!r} is not an id of national",
+        "or a derived number of lai_chau.compare",
+    )
+    assert err.count(f"{baseline_id!r} is not an id") == uses
+    with pytest.raises(DataError, match="column 'baseline_id'") as caught:
+        validate.load("comparability")
+    assert row_id in str(caught.value)
+
+
+def test_comparability_baseline_id_may_name_a_derived_number() -> None:
+    from lai_chau import compare
+
+    table = validate.load("comparability")
+    derived = {d.id for d in compare.DERIVED}
+    assert table["baseline_id"].isin(derived).any()  # the check below must know them
+    assert validate._check_links("comparability", table) == []
+
+
+def test_comparability_typo_in_baseline_id(
+    data_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    row_id, baseline_id = _linked_comparability_row()
+    edit_cell(data_copy / "comparability.csv", row_id, "baseline_id", f"{baseline_id}x")
+    check_fails(capsys, f"(id '{row_id}'), column 'baseline_id'", f"'{baseline_id}x'")
+
+
+def test_comparability_figure_id_must_be_a_figure(
+    data_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    row_id, _ = _linked_comparability_row()
+    edit_cell(data_copy / "comparability.csv", row_id, "figure_id", "no_such_figure")
+    check_fails(
+        capsys, f"(id '{row_id}'), column 'figure_id'", "'no_such_figure' is not an id of figures"
+    )
