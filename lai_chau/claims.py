@@ -11,7 +11,7 @@ import pandas as pd
 
 from lai_chau import compare as cmp
 from lai_chau import validate
-from lai_chau.i18n import check_lang
+from lai_chau.i18n import check_lang, date_text
 from lai_chau.units import Quantity
 
 VERDICTS = ("supported", "plausible", "unverified", "contradicted")
@@ -22,11 +22,15 @@ TABLE_COLUMNS = ["id", "claim", "verdict", "evidence"]
 TEMPLATES: dict[str, dict[str, str]] = {
     "many_above": {
         "en": "{n} of {m} growth rates the claim cites are positive (above the same period): "
-              "{listed}. These are the article's own figures; GRDP and its sectors are repeated "
-              "by a second report of the same conference. Below the national figure: {lower}.",
+              "{listed}. These are the article's own figures. Repeated by another report: "
+              "{repeated}; confirmed by an official release: {independent}. A figure repeated "
+              "from the same source is not independent, so the verdict is at most plausible "
+              "unless every rate is confirmed. Below the national figure: {lower}.",
         "vi": "{n}/{m} tốc độ tăng mà nhận định dựa vào là số dương (vượt cùng kỳ): {listed}. "
-              "Đây là số liệu của chính bài viết; GRDP và ba khu vực được một bài khác về cùng "
-              "hội nghị nhắc lại. Thấp hơn cả nước: {lower}.",
+              "Đây là số liệu của chính bài viết. Được bài khác nhắc lại: {repeated}; được "
+              "nguồn chính thức xác nhận: {independent}. Số nhắc lại từ cùng một nguồn không "
+              "phải kiểm chứng độc lập, nên nhận định chỉ ở mức hợp lý trừ khi mọi tốc độ đều "
+              "được xác nhận. Thấp hơn cả nước: {lower}.",
     },
     "positive": {
         "en": "A general statement. {n} of the article's {m} changes on a year earlier (growth "
@@ -37,12 +41,19 @@ TEMPLATES: dict[str, dict[str, str]] = {
               "kiểm chứng chữ 'tích cực'.",
     },
     "recovery": {
-        "en": "GRDP grew {g} in H1 2022, faster than the {fy21} estimated for the whole of 2021 "
-              "and the national {nat}. Growth in H1 2021 is not in the data, so the rebound "
-              "cannot be measured against it. Later: {later} in 2023.",
-        "vi": "GRDP 6 tháng 2022 tăng {g}, cao hơn mức {fy21} ước cho cả năm 2021 và mức {nat} "
-              "của cả nước. Không có số 6 tháng 2021 nên không đo được mức phục hồi so với cùng "
-              "kỳ. Về sau: năm 2023 {later}.",
+        "en": "GRDP grew {g} in H1 2022, {vs_fy21} the {fy21} estimated for the whole of 2021 "
+              "and {vs_nat} the national {nat}. {h1_2021} Later: {later} in 2023.",
+        "vi": "GRDP 6 tháng 2022 tăng {g}, {vs_fy21} mức {fy21} ước cho cả năm 2021 và "
+              "{vs_nat} mức {nat} của cả nước. {h1_2021} Về sau: năm 2023 {later}.",
+    },
+    "recovery_no_h1": {
+        "en": "Growth in H1 2021 is not in the data, so the rebound cannot be measured "
+              "against it.",
+        "vi": "Không có số 6 tháng 2021 nên không đo được mức phục hồi so với cùng kỳ.",
+    },
+    "recovery_h1": {
+        "en": "In H1 2021 GRDP grew {h21}, so H1 2022 growth was {vs_h21} it.",
+        "vi": "6 tháng 2021 GRDP tăng {h21}, nên tốc độ 6 tháng 2022 {vs_h21} mức đó.",
     },
     "top15": {
         "en": "The sourced peers bound Lai Châu's {g} between rank {nb} and {nw} of {nn} "
@@ -67,45 +78,82 @@ TEMPLATES: dict[str, dict[str, str]] = {
               "7/2022 báo cáo {july} (không nêu kỳ).",
     },
     "disbursement": {
-        "en": "{f} at 15/6/2022. No national rate at 15/6 was found; cumulative disbursement "
-              "only rises, so the national rate then was between {lo} and {hi} (Ministry of "
-              "Finance, 31/5 to 31/8, on the Prime Minister's plan and on the total plan). "
-              "Higher on every basis, but the article does not say which plan its rate is "
-              "measured against, so the comparison is a proxy. The province was also {change} "
-              "up on a year earlier while the country was {nat_change} at 31/7.",
-        "vi": "{f} đến 15/6/2022. Chưa tìm thấy tỷ lệ cả nước tại 15/6; giải ngân lũy kế chỉ "
-              "tăng nên tỷ lệ cả nước khi đó nằm giữa {lo} và {hi} (Bộ Tài chính, từ 31/5 đến "
-              "31/8, theo kế hoạch Thủ tướng giao và theo tổng kế hoạch). Cao hơn theo mọi cách "
-              "tính, nhưng bài viết không nói tỷ lệ tính trên kế hoạch nào nên đây là so sánh "
-              "gần đúng. Tỉnh còn tăng {change} so với cùng kỳ trong khi cả nước {nat_change} "
-              "tại 31/7.",
+        "en": "{f} at {date}. No national rate at that date was found; cumulative disbursement "
+              "only rises, so on each basis the national rate then was bounded by the nearest "
+              "earlier and later national rates: {bounds}. {order} The article does not say "
+              "which plan its rate is measured against, so the comparison is a proxy. The "
+              "province's rate changed {change} on a year earlier, the country's {nat_change} "
+              "at {nat_date}.",
+        "vi": "{f} đến {date}. Chưa tìm thấy tỷ lệ cả nước tại thời điểm đó; giải ngân lũy kế "
+              "chỉ tăng nên theo mỗi cách tính, tỷ lệ cả nước khi đó bị chặn bởi các số gần "
+              "nhất trước và sau: {bounds}. {order} Bài viết không nói tỷ lệ tính trên kế "
+              "hoạch nào nên đây là so sánh gần đúng. Tỷ lệ của tỉnh thay đổi {change} so với "
+              "cùng kỳ, của cả nước {nat_change} tại {nat_date}.",
     },
+    "basis_between": {"en": "on {basis}, between {lo} ({lo_date}) and {hi} ({hi_date})",
+                      "vi": "theo {basis}, từ {lo} ({lo_date}) đến {hi} ({hi_date})"},
+    "basis_upper": {"en": "on {basis}, at most {hi} ({hi_date}; no earlier rate, so no lower "
+                          "bound)",
+                    "vi": "theo {basis}, tối đa {hi} ({hi_date}; không có số trước đó nên không "
+                          "có cận dưới)"},
+    "basis_lower": {"en": "on {basis}, at least {lo} ({lo_date}; no later rate, so no upper "
+                          "bound)",
+                    "vi": "theo {basis}, tối thiểu {lo} ({lo_date}; không có số sau đó nên không "
+                          "có cận trên)"},
+    "basis_pm": {"en": "the Prime Minister's plan", "vi": "kế hoạch Thủ tướng giao"},
+    "basis_total": {"en": "the total plan", "vi": "tổng kế hoạch"},
+    "order_above": {"en": "The province's rate is above the upper bound on every basis.",
+                    "vi": "Tỷ lệ của tỉnh cao hơn cận trên theo mọi cách tính."},
+    "order_below": {"en": "The province's rate is below the lower bound on every basis.",
+                    "vi": "Tỷ lệ của tỉnh thấp hơn cận dưới theo mọi cách tính."},
+    "order_open": {"en": "The bounds do not settle the order on every basis.",
+                   "vi": "Các cận chưa xác định được thứ tự theo mọi cách tính."},
     "admin": {
-        "en": "All three moves are gains: {moves}. Confirmed by another publication: {confirmed} "
-              "(an official provincial page). Not found: {missing}. In 2021 only {coverage} were "
-              "ranked in PAPI (three usually top-ranked ones were left out), so part of a PAPI "
-              "gain can be mechanical; one place in PCI is hardly 'marked'.",
-        "vi": "Cả ba chỉ số đều tăng bậc: {moves}. Được nguồn khác xác nhận: {confirmed} (trang "
-              "chính thức của tỉnh). Chưa tìm thấy: {missing}. Năm 2021 PAPI chỉ xếp hạng "
-              "{coverage} (ba tỉnh thường đứng đầu không được xếp), nên một phần mức tăng bậc "
-              "PAPI có thể do cách tính; tăng 1 bậc PCI khó gọi là 'đáng kể'.",
+        "en": "{moves_text} Confirmed by another publication: {confirmed}. Not found: {missing}. "
+              "In {year} PAPI ranked only {coverage} of {total}: {left} provinces were left "
+              "out, so up to {left} places of a PAPI gain can be mechanical.{small}",
+        "vi": "{moves_text} Được nguồn khác xác nhận: {confirmed}. Chưa tìm thấy: {missing}. "
+              "Năm {year} PAPI chỉ xếp hạng {coverage} trên {total}: {left} tỉnh không được xếp, "
+              "nên tối đa {left} bậc trong mức tăng bậc PAPI có thể do cách tính.{small}",
     },
+    "admin_gains": {"en": "All {k} moves are gains: {moves}.",
+                    "vi": "Cả {k} chỉ số đều tăng bậc: {moves}."},
+    "admin_not_gains": {"en": "Not every move is a gain: {moves}.",
+                        "vi": "Không phải chỉ số nào cũng tăng bậc: {moves}."},
+    "admin_small": {"en": " {label}: a gain of {move} is hardly 'marked'.",
+                    "vi": " {label}: tăng {move} khó gọi là 'đáng kể'."},
     "pci": {
         "en": "Needs Lai Châu's PCI ranks for 2019, 2020 and 2021; found: {found}. Later ranks "
-              "found: {later} (of 63).",
+              "found: {later}.",
         "vi": "Cần thứ hạng PCI của Lai Châu các năm 2019, 2020, 2021; đã tìm thấy: {found}. "
-              "Thứ hạng về sau: {later} (trên 63).",
+              "Thứ hạng về sau: {later}.",
     },
     "tourism": {
-        "en": "Arrivals grew {a} and revenue {r} on H1 2021 (the article's figures, not found "
-              "elsewhere), a recovery from a Covid-hit base. Nationally, domestic tourists grew "
-              "about {nat} (a proxy), so the province recovered more slowly than the country. "
-              "The whole of 2022 was estimated at {fy}.",
-        "vi": "Lượt khách tăng {a} và doanh thu {r} so với 6 tháng 2021 (số của bài viết, chưa "
-              "có nguồn khác), phục hồi từ nền bị Covid-19 ảnh hưởng. Cả nước, khách nội địa "
-              "tăng khoảng {nat} (chỉ tiêu gần đúng), nên tỉnh phục hồi chậm hơn cả nước. Cả "
-              "năm 2022 ước {fy}.",
+        "en": "Arrivals {a} and revenue {r} on H1 2021 (the article's figures; repeated "
+              "elsewhere: {repeated}){recovery}. Nationally, domestic tourists grew about "
+              "{nat}; on this proxy (all arrivals against domestic tourists only) the "
+              "province's arrivals {vs_nat}, an indication only. Arrivals in 2022 were "
+              "estimated to grow {fy} on 2021.",
+        "vi": "Lượt khách {a} và doanh thu {r} so với 6 tháng 2021 (số của bài viết; nguồn "
+              "khác nhắc lại: {repeated}){recovery}. Cả nước, khách nội địa tăng khoảng {nat}; "
+              "theo chỉ tiêu gần đúng này (tổng lượt khách so với chỉ khách nội địa) lượt "
+              "khách của tỉnh {vs_nat}, chỉ để tham khảo. Lượt khách cả năm 2022 ước tăng {fy} "
+              "so với năm 2021.",
     },
+    "tourism_recovery": {"en": ", a recovery from a Covid-hit base",
+                         "vi": ", phục hồi từ nền bị Covid-19 ảnh hưởng"},
+    "tourism_vs_above": {"en": "appear to have grown faster than the country's",
+                         "vi": "dường như tăng nhanh hơn cả nước"},
+    "tourism_vs_below": {"en": "appear to have grown more slowly than the country's",
+                         "vi": "dường như tăng chậm hơn cả nước"},
+    "tourism_vs_equal": {"en": "appear to have grown at the country's pace",
+                         "vi": "dường như tăng ngang cả nước"},
+    "tourism_vs_undetermined": {"en": "cannot be ranked against the country's",
+                                "vi": "chưa so được với cả nước"},
+    "vs_above": {"en": "faster than", "vi": "cao hơn"},
+    "vs_below": {"en": "slower than", "vi": "thấp hơn"},
+    "vs_equal": {"en": "the same as", "vi": "bằng"},
+    "vs_undetermined": {"en": "about the same as", "vi": "xấp xỉ"},
     "no_data": {
         "en": "No figure or reference data bears on this claim.",
         "vi": "Không có số liệu hay dữ liệu tham chiếu nào để kiểm chứng nhận định này.",
@@ -118,6 +166,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "omitted_proxy": {"en": " (a proxy)", "vi": " (chỉ tiêu gần đúng)"},
     "omitted_evidence": {"en": "Gap {gap}. {note}", "vi": "Chênh lệch {gap}. {note}"},
     "none": {"en": "none", "vi": "không có"},
+    "of": {"en": "{rank} of {n}", "vi": "{rank}/{n}"},
 }
 
 
@@ -137,9 +186,9 @@ class Verdict:
 class Context:
     """What the rules read: every value by id and the national comparison, built once."""
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str = "en") -> None:
         self.k = cmp.Lookup()
-        self.national = cmp.compare("national", "en")
+        self.national = cmp.compare("national", lang, lookup=self.k)
 
     def q(self, any_id: str) -> Quantity:
         return self.k.quantity(any_id)
@@ -161,6 +210,41 @@ def _const(value: object) -> Callable[[str], object]:
     return lambda lang: value
 
 
+def _word(prefix: str, direction: str) -> Callable[[str], str]:
+    """TEMPLATES[prefix + direction] for a language: words chosen from a computed direction."""
+    return lambda lang: TEMPLATES[prefix + direction][lang]
+
+
+def _signed(q: Quantity, lang: str) -> str:
+    """'+4.6 pp', '-3 places': a change with its sign."""
+    return ("+" if q.value > 0 else "") + q.format(lang)
+
+
+def _leading_int(text: object) -> int | None:
+    """63 from a base like '63 provinces'; None when the text does not start with a number."""
+    head = str(text).split(" ", 1)[0]
+    return int(head) if head.isdigit() else None
+
+
+def _repeats(c: Context, figure_ids: list[str]) -> tuple[list[str], list[str]]:
+    """Reference rows of Lai Châu that give a figure's indicator, period, measure and value from
+    another source: all of them, and those from an official release (independent corroboration;
+    a press report of the same conference is not)."""
+    refs = c.k.refs
+    kinds = validate.load("sources").set_index("id")["kind"]
+    repeated, independent = [], []
+    for fid in figure_ids:
+        fig = c.k.figures.loc[fid]
+        same = refs[(refs["area"] == cmp.PROVINCE) & (refs["indicator"] == fig["indicator"])
+                    & (refs["period"] == fig["period"]) & (refs["measure"] == fig["measure"])
+                    & (refs["value"] == fig["value"]) & (refs["status"] == "ok")
+                    & (refs["source_id"] != fig["source_id"])]
+        repeated += list(same["id"])
+        independent += [i for i, src in zip(same["id"], same["source_id"], strict=True)
+                        if kinds.get(src) == "official release"]
+    return repeated, independent
+
+
 # ----------------------------------------------------------------------------- rules
 def _many_above(c: Context, figure_ids: list[str]) -> Verdict:
     figs = c.k.figures
@@ -168,10 +252,14 @@ def _many_above(c: Context, figure_ids: list[str]) -> Verdict:
     zero = Quantity(0, "percent")
     positive = [i for i in growth if c.q(i).direction(zero) == "above"]
     nat = c.national
-    below = list(nat.loc[(nat["direction"] == "below") & nat["id"].isin(growth), "id"])
+    below = nat[(nat["direction"] == "below") & nat["id"].isin(growth)]
+    repeated, independent = _repeats(c, growth)
+    confirmed = {str(c.k.refs.loc[i, "indicator"]) for i in independent}
     n, m = len(positive), len(growth)
     if m and n == m:
-        verdict = "supported"
+        # the article's own rates cannot support it: only independent confirmation of every one
+        every = all(figs.loc[i, "indicator"] in confirmed for i in growth)
+        verdict = "supported" if every else "plausible"
     elif n * 2 > m:
         verdict = "plausible"
     else:
@@ -180,10 +268,16 @@ def _many_above(c: Context, figure_ids: list[str]) -> Verdict:
     def listed(lang: str) -> str:
         return "; ".join(f"{c.k.label(i, lang)} {c.q(i).format(lang)}" for i in growth)
 
-    baselines = list(nat.loc[nat["id"].isin(below), "baseline_id"])
+    def lower(lang: str) -> str:
+        proxy = TEMPLATES["omitted_proxy"][lang]
+        return ", ".join(c.k.label(r["id"], lang) + (proxy if r["comparability"] == "proxy"
+                                                      else "")
+                         for _, r in below.iterrows()) or TEMPLATES["none"][lang]
+
     return Verdict(verdict, "many_above",
-                   {"n": _const(n), "m": _const(m), "listed": listed, "lower": c.labels(below)},
-                   [*growth, "lc_grdp_growth_h1_2022_tt", *baselines])
+                   {"n": _const(n), "m": _const(m), "listed": listed, "lower": lower,
+                    "repeated": c.labels(repeated), "independent": c.labels(independent)},
+                   [*growth, *repeated, *below["baseline_id"]])
 
 
 def _positive_results(c: Context, figure_ids: list[str]) -> Verdict:
@@ -198,10 +292,25 @@ def _positive_results(c: Context, figure_ids: list[str]) -> Verdict:
 def _recovery(c: Context, figure_ids: list[str]) -> Verdict:
     g, fy21, nat, later = ("grdp_growth", "lc_grdp_growth_2021", "gdp_h1_2022",
                            "lc_grdp_growth_2023")
-    faster = c.q(g).direction(c.q(fy21)) == "above" and c.q(g).value > 0
+    fig, refs = c.k.figures.loc[g], c.k.refs
+    year_before = f"{int(str(fig['period'])[:4]) - 1}{str(fig['period'])[4:]}"
+    h1 = refs[(refs["area"] == cmp.PROVINCE) & (refs["indicator"] == fig["indicator"])
+              & (refs["period"] == year_before) & (refs["measure"] == fig["measure"])
+              & (refs["status"] == "ok")]
+    earlier = fy21 if h1.empty else str(h1["id"].iloc[0])
+
+    def h1_text(lang: str) -> str:
+        if h1.empty:
+            return TEMPLATES["recovery_no_h1"][lang]
+        vs_h21 = _word("vs_", c.q(g).direction(c.q(earlier)))(lang)
+        return TEMPLATES["recovery_h1"][lang].format(h21=c.q(earlier).format(lang), vs_h21=vs_h21)
+
+    faster = c.q(g).direction(c.q(earlier)) == "above" and c.q(g).value > 0
     return Verdict("plausible" if faster else "unverified", "recovery",
-                   {"g": c.fmt(g), "fy21": c.fmt(fy21), "nat": c.fmt(nat), "later": c.fmt(later)},
-                   [g, fy21, nat, later])
+                   {"g": c.fmt(g), "fy21": c.fmt(fy21), "nat": c.fmt(nat), "later": c.fmt(later),
+                    "vs_fy21": _word("vs_", c.q(g).direction(c.q(fy21))),
+                    "vs_nat": _word("vs_", c.q(g).direction(c.q(nat))), "h1_2021": h1_text},
+                   [g, fy21, nat, later, *([] if h1.empty else [earlier])])
 
 
 def _top15(c: Context, figure_ids: list[str]) -> Verdict:
@@ -235,21 +344,56 @@ def _industry_high(c: Context, figure_ids: list[str]) -> Verdict:
                    [f, nat, "grdp_growth", "hydro_projects", "hydro_capacity", july])
 
 
+def _as_of(c: Context, any_id: str) -> pd.Timestamp:
+    """The cut-off date of a figure or reference row (for a derived number, its latest input's)."""
+    kind = c.k.kind(any_id)
+    if kind == "derived":
+        return max(_as_of(c, i) for i in c.k.inputs(any_id))
+    table = c.k.figures if kind == "figure" else c.k.refs
+    return pd.Timestamp(table.loc[any_id, "as_of"])
+
+
+def _basis_name(base: str, lang: str) -> str:
+    for key, word in (("basis_pm", "Prime Minister"), ("basis_total", "total")):
+        if word in base:
+            return TEMPLATES[key][lang]
+    return base
+
+
 def _disbursement(c: Context, figure_ids: list[str]) -> Verdict:
     f = "disbursement_rate"
-    hi, lo = "national_disbursement_upper_bound", "national_disbursement_lower_bound"
     nat_change = "national_disbursement_change_2022_07_31"
-    if c.q(f).direction(c.q(hi)) == "above":
-        verdict = "plausible"  # holds on every basis, but the province's denominator is unknown
-    elif c.q(f).direction(c.q(lo)) == "below":
-        verdict = "contradicted"
+    bases = cmp.disbursement_bounds(c.k)
+    rate = c.q(f)
+    # bounds hold per basis only: above every basis's upper bound, or below every lower one
+    if bases and all(b.upper_id and rate.direction(c.q(b.upper_id)) == "above" for b in bases):
+        verdict, order = "plausible", "order_above"  # the province's denominator is unknown
+    elif bases and all(b.lower_id and rate.direction(c.q(b.lower_id)) == "below" for b in bases):
+        verdict, order = "contradicted", "order_below"
     else:
-        verdict = "unverified"
-    bound_ids = [i for i in [*c.k.inputs(hi), *c.k.inputs(lo)] if i != f]
+        verdict, order = "unverified", "order_open"
+
+    def bounds(lang: str) -> str:
+        parts = []
+        for b in bases:
+            values = {"basis": _basis_name(b.base, lang)}
+            for side, i in (("lo", b.lower_id), ("hi", b.upper_id)):
+                if i:
+                    values[side] = Quantity(c.q(i).value, c.q(i).unit).format(lang)
+                    values[f"{side}_date"] = date_text(_as_of(c, i), lang)
+            key = ("basis_between" if b.lower_id and b.upper_id
+                   else "basis_upper" if b.upper_id else "basis_lower")
+            parts.append(TEMPLATES[key][lang].format(**values))
+        return "; ".join(parts) or TEMPLATES["none"][lang]
+
+    bound_ids = [i for b in bases for i in (b.lower_id, b.upper_id) if i]
     return Verdict(verdict, "disbursement",
-                   {"f": c.fmt(f), "lo": c.fmt(lo, bare=True), "hi": c.fmt(hi, bare=True),
-                    "change": c.fmt("disbursement_rate_change"), "nat_change": c.fmt(nat_change)},
-                   [f, "disbursement_rate_change", lo, hi, *bound_ids, nat_change])
+                   {"f": c.fmt(f), "date": lambda lang: date_text(_as_of(c, f), lang),
+                    "bounds": bounds, "order": _word("", order),
+                    "change": lambda lang: _signed(c.q("disbursement_rate_change"), lang),
+                    "nat_change": lambda lang: _signed(c.q(nat_change), lang),
+                    "nat_date": lambda lang: date_text(_as_of(c, nat_change), lang)},
+                   [f, "disbursement_rate_change", *bound_ids, nat_change])
 
 
 def _confirmations(c: Context, figure_ids: list[str]) -> tuple[list[str], list[str], list[str]]:
@@ -272,7 +416,8 @@ def _confirmations(c: Context, figure_ids: list[str]) -> tuple[list[str], list[s
 def _admin_indices(c: Context, figure_ids: list[str]) -> Verdict:
     ranks = [i for i in figure_ids if c.k.figures.loc[i, "measure"] == "rank_change"]
     confirmed, contradicted, missing = _confirmations(c, ranks)
-    if contradicted:
+    gains = all(c.q(i).value > 0 for i in ranks)
+    if contradicted or not gains:
         verdict = "contradicted"
     elif confirmed and not missing:
         verdict = "supported"
@@ -282,12 +427,30 @@ def _admin_indices(c: Context, figure_ids: list[str]) -> Verdict:
         verdict = "unverified"
 
     def moves(lang: str) -> str:
-        return ", ".join(f"{c.k.label(i, lang)} +{c.q(i).format(lang)}" for i in ranks)
+        listed = ", ".join(f"{c.k.label(i, lang)} {_signed(c.q(i), lang)}" for i in ranks)
+        key = "admin_gains" if gains else "admin_not_gains"
+        return TEMPLATES[key][lang].format(k=len(ranks), moves=listed)
+
+    # the smallest gain, if it is a single place, is not a 'marked' improvement
+    smallest = min((i for i in ranks if c.q(i).value > 0), key=lambda i: c.q(i).value,
+                   default=None)
+
+    def small(lang: str) -> str:
+        if smallest is None or c.q(smallest).value > 1:
+            return ""
+        return TEMPLATES["admin_small"][lang].format(move=_signed(c.q(smallest), lang),
+                                                     label=c.k.label(smallest, lang))
 
     coverage = "papi_2021_provinces_ranked"
+    total = _leading_int(c.k.refs.loc[coverage, "base"])
+    ranked = c.q(coverage)
     return Verdict(verdict, "admin",
-                   {"moves": moves, "confirmed": c.labels(confirmed),
-                    "missing": c.labels(missing), "coverage": c.fmt(coverage)},
+                   {"moves_text": moves, "confirmed": c.labels(confirmed),
+                    "missing": c.labels(missing), "coverage": c.fmt(coverage),
+                    "year": _const(c.k.period(coverage)),
+                    "total": _const(total if total is not None else "?"),
+                    "left": _const(int(total - ranked.value) if total is not None else "?"),
+                    "small": small},
                    [*ranks, *confirmed, coverage])
 
 
@@ -308,9 +471,14 @@ def _pci_second(c: Context, figure_ids: list[str]) -> Verdict:
     def found_text(lang: str) -> str:
         return ", ".join(found) or TEMPLATES["none"][lang]
 
+    of = {str(p): _leading_int(b) for p, b in zip(pci["period"], pci["base"], strict=True)}
+
     def later_text(lang: str) -> str:
-        return "; ".join(f"{p}: {Quantity(v, 'rank').format(lang)}"
-                         for p, v in sorted(later.items())) or TEMPLATES["none"][lang]
+        def one(p: str, v: float) -> str:
+            rank = Quantity(v, "rank").format(lang)
+            return f"{p}: " + (TEMPLATES["of"][lang].format(rank=rank, n=of[p]) if of.get(p)
+                               else rank)
+        return "; ".join(one(p, v) for p, v in sorted(later.items())) or TEMPLATES["none"][lang]
 
     return Verdict(verdict, "pci", {"found": found_text, "later": later_text},
                    ["pci_rank_change", "pci_rise_streak", *pci["id"]])
@@ -320,9 +488,15 @@ def _tourism(c: Context, figure_ids: list[str]) -> Verdict:
     a, r = "tourist_arrivals_growth", "tourism_revenue_growth"
     nat, fy = "domestic_tourists_growth_h1_2022", "lc_tourist_arrivals_growth_2022_est"
     grew = c.q(a).value > 0 and c.q(r).value > 0
+    repeated, _ = _repeats(c, [a, r])
     return Verdict("plausible" if grew else "unverified", "tourism",
-                   {"a": c.fmt(a), "r": c.fmt(r), "nat": c.fmt(nat), "fy": c.fmt(fy)},
-                   [a, r, nat, fy])
+                   {"a": lambda lang: _signed(c.q(a), lang),
+                    "r": lambda lang: _signed(c.q(r), lang), "nat": c.fmt(nat, bare=True),
+                    "fy": c.fmt(fy), "repeated": c.labels(repeated),
+                    "recovery": (lambda lang: TEMPLATES["tourism_recovery"][lang]) if grew
+                    else _const(""),
+                    "vs_nat": _word("tourism_vs_", c.q(a).direction(c.q(nat)))},
+                   [a, r, *repeated, nat, fy])
 
 
 def _no_data(c: Context, figure_ids: list[str]) -> Verdict:
@@ -354,7 +528,7 @@ def _sources(c: Context, ids: list[str]) -> str:
 
 def _omitted(c: Context, lang: str) -> list[dict[str, object]]:
     """Indicators where Lai Châu is below the national figure: what the article leaves out."""
-    table = cmp.compare("national", lang)
+    table = c.national
     rows = []
     for _, r in table[table["direction"] == "below"].iterrows():
         fid, bid = r["id"], r["baseline_id"]
@@ -377,7 +551,7 @@ def claims(lang: str = "en") -> pd.DataFrame:
     In `vi` the claim is the article's own words; in `en` its English label.
     """
     check_lang(lang)
-    c = Context()
+    c = Context(lang)
     table = validate.load("claims")
     rows = []
     for _, claim in table.iterrows():

@@ -34,7 +34,7 @@ TEXT = {
     "proxy": {"en": "Proxy, not like for like: ", "vi": "Chỉ tiêu gần đúng, không cùng thước đo: "},
     "conflict": {
         "en": " Sources disagree on this baseline; both values are kept in the data ({note}).",
-        "vi": " Các nguồn không thống nhất về số so sánh này; dữ liệu giữ cả hai giá trị.",
+        "vi": " Các nguồn không thống nhất về số so sánh này; dữ liệu giữ cả hai giá trị ({note}).",
     },
     "region_same": {
         "en": "Same measure (GRDP growth at constant prices on H1 2021, provincial estimate); "
@@ -182,20 +182,47 @@ def _disbursement_rows(k: Lookup) -> pd.DataFrame:
     return rows[rows["as_of"].dt.year == as_of.year]
 
 
+@dataclass(frozen=True)
+class BasisBounds:
+    """Bounds on the national disbursement rate at the figure's date, on one basis (plan).
+
+    `lower_id`/`upper_id` are the reference rows giving each bound; None when no national rate
+    of that basis is dated on that side of the figure's date."""
+
+    base: str
+    lower_id: str | None
+    upper_id: str | None
+
+
+def disbursement_bounds(k: Lookup) -> list[BasisBounds]:
+    """Per basis (denominator), the national rates that bound the rate at the figure's date.
+
+    Cumulative disbursement never falls, so on one basis the rate at the figure's date is at most
+    the rate at any later date and at least the rate at any earlier date. A basis without an
+    earlier (later) rate has no lower (upper) bound: bounds are never carried across bases.
+    """
+    as_of = pd.Timestamp(k.figures.loc["disbursement_rate", "as_of"])
+    out = []
+    for base, group in _disbursement_rows(k).reset_index(drop=True).groupby("base", sort=True):
+        later = group[group["as_of"] >= as_of].sort_values(["value", "id"])
+        earlier = group[group["as_of"] <= as_of].sort_values(["value", "id"])
+        out.append(BasisBounds(str(base),
+                               str(earlier["id"].iloc[-1]) if not earlier.empty else None,
+                               str(later["id"].iloc[0]) if not later.empty else None))
+    return out
+
+
 def _disbursement_bound(upper: bool) -> Callable[[Lookup], Quantity]:
-    # Cumulative disbursement never falls, so on one basis (denominator) the rate at the figure's
-    # date is at most the rate at any later date and at least the rate at any earlier date.
+    # The upper bound holds whatever the article's basis only if every basis has one; the lower
+    # bound is over the bases that have an earlier rate only (its label and note say so).
     def compute(k: Lookup) -> Quantity:
         as_of = pd.Timestamp(k.figures.loc["disbursement_rate", "as_of"])
-        rows = _disbursement_rows(k)
-        bounds = []
-        for _, group in rows.groupby("base"):
-            side = group[group["as_of"] >= as_of] if upper else group[group["as_of"] <= as_of]
-            if not side.empty:
-                bounds.append(side["value"].min() if upper else side["value"].max())
-        if not bounds:
+        ids = [b.upper_id if upper else b.lower_id for b in disbursement_bounds(k)]
+        bounds = [k.quantity(i).value for i in ids if i is not None]
+        if not bounds or (upper and None in ids):
             raise DataError("data/national.csv", "no national disbursement rate on the "
-                            f"{'later' if upper else 'earlier'} side of {as_of.date()}")
+                            f"{'later' if upper else 'earlier'} side of {as_of.date()}"
+                            f"{' on every basis' if upper and bounds else ''}")
         value = max(bounds) if upper else min(bounds)
         return Quantity(value, "percent", "<=" if upper else ">=")
     return compute
@@ -203,10 +230,8 @@ def _disbursement_bound(upper: bool) -> Callable[[Lookup], Quantity]:
 
 def _disbursement_inputs(upper: bool) -> Callable[[Lookup], list[str]]:
     def inputs(k: Lookup) -> list[str]:
-        as_of = pd.Timestamp(k.figures.loc["disbursement_rate", "as_of"])
-        rows = _disbursement_rows(k)
-        side = rows[rows["as_of"] >= as_of] if upper else rows[rows["as_of"] <= as_of]
-        return [*list(side["id"]), "disbursement_rate"]
+        ids = [b.upper_id if upper else b.lower_id for b in disbursement_bounds(k)]
+        return [*[i for i in ids if i is not None], "disbursement_rate"]
     return inputs
 
 
@@ -266,16 +291,21 @@ DERIVED: list[Derived] = [
     Derived("national_disbursement_upper_bound",
             _l("National disbursement rate at Lai Châu's cut-off date, upper bound",
                "Tỷ lệ giải ngân cả nước tại thời điểm của Lai Châu, cận trên"),
-            "max over bases of (min of national rates dated on or after disbursement_rate.as_of)",
+            "max over bases of (min of national rates dated on or after disbursement_rate.as_of); "
+            "every basis must have a later rate",
             _disbursement_bound(upper=True), (), "2022H1",
             "Assumes cumulative disbursement never falls and the plan is not cut during the year.",
             dynamic_inputs=_disbursement_inputs(upper=True)),
     Derived("national_disbursement_lower_bound",
-            _l("National disbursement rate at Lai Châu's cut-off date, lower bound",
-               "Tỷ lệ giải ngân cả nước tại thời điểm của Lai Châu, cận dưới"),
-            "min over bases of (max of national rates dated on or before disbursement_rate.as_of)",
+            _l("National disbursement rate at Lai Châu's cut-off date, lower bound on the bases "
+               "with an earlier rate",
+               "Tỷ lệ giải ngân cả nước tại thời điểm của Lai Châu, cận dưới theo các cách tính "
+               "có số trước đó"),
+            "min over bases with an earlier rate of (max of national rates dated on or before "
+            "disbursement_rate.as_of)",
             _disbursement_bound(upper=False), (), "2022H1",
-            "Same assumption; only bases with an earlier rate count.",
+            "Same assumption. Not a bound on a basis without an earlier rate: see "
+            "disbursement_bounds().",
             dynamic_inputs=_disbursement_inputs(upper=False)),
     Derived("domestic_tourists_growth_h1_2022",
             _l("Domestic tourists, growth (from the multiple)",
@@ -525,7 +555,8 @@ def _pairs(baseline: str, k: Lookup) -> list[dict[str, Any]]:
                       & (table["comparability"] != "not_comparable")]
         return [{"figure_id": r["figure_id"], "baseline_id": r["baseline_id"],
                  "comparability": r["comparability"], "reason_en": r["reason_en"],
-                 "reason_vi": r["reason_vi"]} for _, r in table.iterrows()]
+                 "reason_vi": r["reason_vi"], "row": int(index) + 1}
+                for index, r in table.iterrows()]
     peers = reference.provinces()
     members = reference.region_members()
     region = members.loc[members["province"] == PROVINCE, "region"].iloc[0]
@@ -544,15 +575,17 @@ def _pairs(baseline: str, k: Lookup) -> list[dict[str, Any]]:
 
 
 def compare(baseline: str = "national", lang: str = "en",
-            ids: Sequence[str] | None = None) -> pd.DataFrame:
+            ids: Sequence[str] | None = None, lookup: Lookup | None = None) -> pd.DataFrame:
     """Lai Châu's figures against a baseline: one row per comparable pair, with gap and direction.
 
     baseline: national (Viet Nam, H1 2022), prior (the 2022 plan, other periods, values implied by
     the article) or region (peers in the same region). Gaps of percent against percent are in
-    percentage points; a proxy says so in `comparability` and why in `note`.
+    percentage points; a proxy says so in `comparability` and why in `note`. `ratio` is given only
+    for like-for-like levels and counts (a ratio of two growth rates measures nothing).
     """
     _check_args(baseline, lang)
-    k = Lookup()
+    k = lookup or Lookup()
+    known = set(k.ids())
     if ids is not None:
         bad = [i for i in ids if i not in k.figures.index]
         if bad:
@@ -568,6 +601,10 @@ def compare(baseline: str = "national", lang: str = "en",
         if ids is not None and fid not in ids:
             continue
         fig = k.figures.loc[fid]
+        if bid not in known:
+            raise DataError("data/comparability.csv",
+                            f"baseline_id {bid!r} of {fid} is not a figure, reference row or "
+                            "derived number", row=pair.get("row"), column="baseline_id")
         value, base = k.quantity(fid), k.quantity(bid)
         try:
             gap = value - base
@@ -576,9 +613,10 @@ def compare(baseline: str = "national", lang: str = "en",
             raise DataError("data/comparability.csv", f"{fid} cannot be compared with {bid}: {exc}",
                             column="baseline_id") from None
         ratio = None
-        if value.unit == base.unit and value.value > 0 and base.value > 0 \
+        if pair["comparability"] == "same" and fig["measure"] in ("level", "count") \
+                and value.dimension == base.dimension and value.value > 0 and base.value > 0 \
                 and not value.qualifier and not base.qualifier:
-            ratio = round(value.value / base.value, 4)
+            ratio = round((value / base).value, 4)
         note = pair[f"reason_{lang}"]
         if pair["comparability"] == "proxy":
             note = TEXT["proxy"][lang] + note

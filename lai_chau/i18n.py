@@ -6,8 +6,7 @@ import re
 from typing import Any
 
 from lai_chau.errors import unknown
-
-LANGS = ("vi", "en")
+from lai_chau.numbers import LANGS
 
 # Words around the data, keyed by purpose. Figures, quotes and labels come from data/, never here.
 TEXT: dict[str, dict[str, str]] = {
@@ -164,20 +163,28 @@ TEXT: dict[str, dict[str, str]] = {
     "how": {"vi": "Cách tính", "en": "How"},
     "plan_heading": {"vi": "So với kế hoạch năm 2022", "en": "Against the 2022 plan"},
     "plan_text": {
-        "vi": ("GRDP 6 tháng đầu năm tăng {h1}, cao hơn mục tiêu cả năm 2022 ({plan}) {gap}. Cần "
-               "đọc thận trọng: đây là tốc độ của nửa đầu năm so với mục tiêu cho cả năm; vượt "
-               "ở giữa năm không có nghĩa cả năm sẽ vượt. Số ước cả năm 2022 (tháng 11/2022) là "
-               "{fy}, {fy_vs_plan} kế hoạch: nếu cả hai số đều đúng thì 6 tháng cuối năm tăng "
-               "chậm hơn 6 tháng đầu năm. Tốc độ bình quân 2021–2023 lại ngầm cho năm 2022 "
-               "{avg} (phụ thuộc vào số ước năm 2021)."),
-        "en": ("GRDP grew {h1} in the first half, {gap} above the full-year target for 2022 "
-               "({plan}). Read this carefully: it is half-year growth against a target for the "
-               "whole year, and being above it at mid-year does not mean the year will be. The "
-               "November 2022 estimate for the whole year is {fy}, {fy_vs_plan} the plan: if "
-               "both figures hold, the second half grew more slowly than the first. The "
-               "2021–2023 average growth implies {avg} for 2022 (it depends on the 2021 "
-               "estimate)."),
+        "vi": ("GRDP 6 tháng đầu năm tăng {h1}, {h1_vs_plan} mục tiêu cả năm 2022 ({plan})"
+               "{by_gap}. Cần đọc thận trọng: đây là tốc độ của nửa đầu năm so với mục tiêu cho "
+               "cả năm; vị trí ở giữa năm không cho biết cả năm sẽ ra sao. Số ước cả năm 2022 "
+               "(tháng 11/2022) là {fy}, {fy_vs_plan} kế hoạch: nếu cả hai số đều đúng thì "
+               "{second_half}. Tốc độ bình quân 2021–2023 lại ngầm cho năm 2022 {avg} (phụ "
+               "thuộc vào số ước năm 2021)."),
+        "en": ("GRDP grew {h1} in the first half, {h1_vs_plan} the full-year target for 2022 "
+               "({plan}){by_gap}. Read this carefully: it is half-year growth against a target "
+               "for the whole year, and where it stands at mid-year does not say where the year "
+               "will end. The November 2022 estimate for the whole year is {fy}, {fy_vs_plan} "
+               "the plan: if both figures hold, {second_half}. The 2021–2023 average growth "
+               "implies {avg} for 2022 (it depends on the 2021 estimate)."),
     },
+    "plan_by_gap": {"vi": " {gap}", "en": " by {gap}"},
+    "second_half_above": {"vi": "6 tháng cuối năm tăng nhanh hơn 6 tháng đầu năm",
+                          "en": "the second half grew faster than the first"},
+    "second_half_below": {"vi": "6 tháng cuối năm tăng chậm hơn 6 tháng đầu năm",
+                          "en": "the second half grew more slowly than the first"},
+    "second_half_equal": {"vi": "6 tháng cuối năm tăng xấp xỉ 6 tháng đầu năm",
+                          "en": "the second half grew about as fast as the first"},
+    "second_half_undetermined": {"vi": "chưa so được tốc độ của hai nửa năm",
+                                 "en": "the two halves cannot be ordered"},
     "vs_plan_above": {"vi": "cao hơn", "en": "above"},
     "vs_plan_below": {"vi": "thấp hơn", "en": "below"},
     "vs_plan_equal": {"vi": "bằng", "en": "equal to"},

@@ -438,13 +438,24 @@ def vs_prior(lang: str, figure_ids: Sequence[str] | None = None,
 
 
 def _plan_text(lang: str, k: cmp.Lookup) -> str:
-    """GRDP growth in H1 against the full-year target and the later estimates, said carefully."""
+    """GRDP growth in H1 against the full-year target and the later estimates, said carefully:
+    every 'above'/'below'/'faster'/'slower' is chosen from the data, and the gap keeps its
+    qualifier."""
+    h1 = k.quantity("grdp_growth")
     fy, plan = k.quantity("lc_grdp_growth_2022_est"), k.quantity("lc_grdp_growth_plan_2022")
     gap = k.quantity("grdp_growth_minus_plan")
+    h1_vs_plan = h1.direction(plan)
+    # the size of the gap, its bound turned round when the gap is negative ('<= -1' -> '>= 1')
+    flip = {">": "<", "<": ">", ">=": "<=", "<=": ">="}
+    size = Quantity(abs(gap.value), gap.unit,
+                    flip.get(gap.qualifier, gap.qualifier) if gap.value < 0 else gap.qualifier)
+    by_gap = (text("plan_by_gap", lang, gap=size.format(lang))
+              if h1_vs_plan in ("above", "below") else "")
     return text(
-        "plan_text", lang, h1=k.quantity("grdp_growth").format(lang), plan=plan.format(lang),
-        gap=gap_text(gap.value, gap.unit, gap.qualifier, lang).lstrip("~+"),
+        "plan_text", lang, h1=h1.format(lang), plan=plan.format(lang),
+        h1_vs_plan=text(f"vs_plan_{h1_vs_plan}", lang), by_gap=by_gap,
         fy=fy.format(lang), fy_vs_plan=text(f"vs_plan_{fy.direction(plan)}", lang),
+        second_half=text(f"second_half_{fy.direction(h1)}", lang),
         avg=k.quantity("lc_grdp_growth_2022_implied_by_average").format(lang, digits=1),
     )
 

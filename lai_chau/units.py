@@ -166,6 +166,8 @@ class Quantity:
 
     def __truediv__(self, other: Quantity | float) -> Quantity:
         if isinstance(other, (int, float)) and not isinstance(other, bool):
+            if other == 0:
+                raise UnitError(f"cannot divide {self.unit} by zero")
             return self * (1.0 / other)
         other = self._same(other, "divide")
         if other.value == 0:

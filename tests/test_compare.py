@@ -81,6 +81,14 @@ def test_other_misuses_raise() -> None:
         Quantity(1, "percent", "about")
 
 
+def test_dividing_by_zero_is_a_unit_error() -> None:
+    with pytest.raises(UnitError, match="cannot divide tonnes by zero") as info:
+        _ = Quantity(5, "tonnes") / 0
+    assert isinstance(info.value, LaiChauError)
+    with pytest.raises(UnitError, match="cannot divide by zero"):
+        _ = Quantity(5, "tonnes") / Quantity(0, "tonnes")
+
+
 def test_direction_respects_qualifiers() -> None:
     assert Quantity(9, "percent").direction(Quantity(24, "percent", ">")) == "below"
     assert Quantity(30, "percent").direction(Quantity(24, "percent", ">")) == "undetermined"
@@ -394,3 +402,82 @@ def test_console_script_compare() -> None:
     bad = subprocess.run([str(exe), "compare", "--lang", "fr"], capture_output=True, text=True,
                          timeout=60, check=False)
     assert bad.returncode == 2 and "expected one of: vi, en" in bad.stderr
+
+
+# ----------------------------------------------------------------------------- review fixes
+def _edit(path: Path, row_id: str, **changes: str) -> None:
+    """Change cells of one row of a CSV copy (the data_copy fixture's)."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    row = next(r for r in rows if r["id"] == row_id)
+    row.update(changes)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    validate.clear_cache()
+
+
+@pytest.mark.parametrize("baseline", compare.BASELINES)
+def test_ratio_only_for_like_for_like_levels_and_counts(baseline: str) -> None:
+    table = compare.compare(baseline)
+    figures = validate.load("figures").set_index("id")
+    for _, row in table.iterrows():
+        measure = figures.loc[row["id"], "measure"]
+        if row["comparability"] != "same" or measure not in ("level", "count"):
+            assert pd.isna(row["ratio"]), (row["id"], row["baseline_id"])
+        elif not row["baseline_qualifier"]:
+            assert row["ratio"] == pytest.approx(row["value"] / row["baseline_value"], abs=1e-4)
+
+
+def test_disbursement_is_compared_with_the_upper_bound_and_keeps_its_qualifier() -> None:
+    row = compare.compare("national", ids=["disbursement_rate"]).iloc[0]
+    bound = compare.derived_value(row["baseline_id"])
+    assert row["baseline_id"] == "national_disbursement_upper_bound"
+    assert row["baseline_value"] == bound.value and row["baseline_qualifier"] == "<="
+    assert row["gap"] == pytest.approx(fig("disbursement_rate")["value"] - bound.value)
+    assert row["gap_qualifier"] == ">=" and row["direction"] == "above"
+
+
+def test_the_upper_bound_needs_a_later_rate_on_every_basis(data_copy: Path) -> None:
+    k = compare.Lookup()
+    bases = compare.disbursement_bounds(k)
+    assert all(b.upper_id for b in bases)
+    for b in bases[:1]:  # drop every later rate of one basis: no bound holds on every basis
+        later = [i for i in k.refs.index if k.refs.loc[i, "base"] == b.base
+                 and k.refs.loc[i, "indicator"] == "public_investment_disbursement"]
+        for i in later:
+            if pd.notna(k.refs.loc[i, "as_of"]) and k.refs.loc[i, "as_of"] >= pd.Timestamp(
+                    fig("disbursement_rate")["as_of"]):
+                _edit(data_copy / "national.csv", i, status="rejected")
+    with pytest.raises(DataError, match=r"later side of .* on every basis"):
+        compare.derived_value("national_disbursement_upper_bound")
+
+
+def test_a_conflicting_baseline_keeps_its_note_in_both_languages(data_copy: Path) -> None:
+    _edit(data_copy / "national.csv", "gdp_h1_2022", status="conflict",
+          status_note="a test note on the conflict")
+    for lang in ("vi", "en"):
+        row = compare.compare("national", lang, ids=["grdp_growth"]).iloc[0]
+        assert "a test note on the conflict" in row["note"], lang
+
+
+def test_an_unknown_baseline_id_names_the_row_and_the_id(
+    data_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table = reference.comparability()
+    index = int(table.index[table["id"] == "grdp_growth.national"][0])
+    _edit(data_copy / "comparability.csv", "grdp_growth.national", baseline_id="no_such_id")
+    with pytest.raises(DataError) as info:  # the data package's check
+        compare.compare("national")
+    message = str(info.value)
+    assert f"comparability.csv, row {index + 1}" in message and "'no_such_id'" in message
+    # compare's own check, for a table that reached it unvalidated: no list of every id
+    bad = table.copy()
+    bad.loc[index, "baseline_id"] = "no_such_id"
+    monkeypatch.setattr(reference, "comparability", lambda: bad)
+    with pytest.raises(DataError) as info:
+        compare.compare("national")
+    message = str(info.value)
+    assert message.startswith(f"data/comparability.csv, row {index + 1}, column 'baseline_id'")
+    assert "'no_such_id'" in message and len(message) < 200

@@ -259,3 +259,51 @@ def test_pages_escape_labels_from_data(data_copy: Path) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     spec = re.sub(r"\s", "", str(_charts(page)[0]))
     assert "<script>alert(1)</script>" in spec  # chart data stay data; the renderer escapes them
+
+
+# ----------------------------------------------------------------------------- plan text
+def _edit(path: Path, row_id: str, **changes: str) -> None:
+    """Change cells of one row of a CSV copy (the data_copy fixture's)."""
+    import csv
+
+    from lai_chau import validate
+
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    row = next(r for r in rows if r["id"] == row_id)
+    row.update(changes)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    validate.clear_cache()
+
+
+def _plan(lang: str = "en") -> str:
+    return pages._plan_text(lang, compare.Lookup())
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_plan_text_words_follow_the_data_and_keep_the_gap_qualifier(lang: str) -> None:
+    k = compare.Lookup()
+    h1, plan = k.quantity("grdp_growth"), k.quantity("lc_grdp_growth_plan_2022")
+    fy, gap = k.quantity("lc_grdp_growth_2022_est"), k.quantity("grdp_growth_minus_plan")
+    shown = _plan(lang)
+    assert text(f"vs_plan_{h1.direction(plan)}", lang) in shown
+    assert text(f"second_half_{fy.direction(h1)}", lang) in shown
+    size = Quantity(abs(gap.value), gap.unit, gap.qualifier).format(lang)
+    assert size in shown  # '~1.45 pp': the qualifier is kept
+
+
+def test_plan_text_turns_round_with_the_data(data_copy: Path) -> None:
+    k = compare.Lookup()
+    h1 = k.quantity("grdp_growth").value
+    fy = k.quantity("lc_grdp_growth_2022_est")
+    assert fy.direction(k.quantity("grdp_growth")) == "below"
+    assert "the second half grew more slowly than the first" in _plan()
+    _edit(data_copy / "lai_chau_prior.csv", "lc_grdp_growth_2022_est", value=f"{h1 + 1:g}")
+    _edit(data_copy / "lai_chau_prior.csv", "lc_grdp_growth_plan_2022", value=f"{h1 + 2:g}")
+    after = _plan()
+    assert "the second half grew faster than the first" in after
+    gap = Quantity(2, "pp", k.quantity("lc_grdp_growth_plan_2022").qualifier).format("en")
+    assert "below the full-year target" in after and f"by {gap}" in after
