@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from datafiles import edit_row
 
 from lai_chau import claims, compare, paths, reference, validate
 from lai_chau.cli import main
@@ -174,17 +175,6 @@ def test_console_script_claims_in_vietnamese() -> None:
 
 
 # ----------------------------------------------------------------------------- perturbations
-def _edit(path: Path, row_id: str, **changes: str) -> None:
-    """Change cells of one row of a CSV copy (the data_copy fixture's)."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    row = next(r for r in rows if r["id"] == row_id)
-    row.update(changes)
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    validate.clear_cache()
 
 
 def test_admin_claim_reads_its_moves_and_coverage_from_the_data(table_en: pd.DataFrame) -> None:
@@ -203,7 +193,7 @@ def test_admin_claim_reads_its_moves_and_coverage_from_the_data(table_en: pd.Dat
 def test_a_negative_rank_move_contradicts_the_admin_claim(data_copy: Path) -> None:
     before = verdict_of(claims.claims("en"), "claim_admin_indices_improved")
     value = -float(fig("pci_rank_change")["value"]) - 2
-    _edit(data_copy / "figures.csv", "pci_rank_change", value=f"{value:g}")
+    edit_row(data_copy / "figures.csv", "pci_rank_change", value=f"{value:g}")
     row = verdict_of(claims.claims("en"), "claim_admin_indices_improved")
     assert before["verdict"] != "contradicted"
     assert row["verdict"] == "contradicted"
@@ -224,7 +214,7 @@ def test_tourism_sentence_follows_the_national_proxy(
     fy = k.quantity("lc_tourist_arrivals_growth_2022_est").format("en")
     assert f"Arrivals in 2022 were estimated to grow {fy}" in before
     # a national multiple giving half the province's growth: the sentence turns round
-    _edit(data_copy / "national.csv", "domestic_tourists_h1_2022_ratio",
+    edit_row(data_copy / "national.csv", "domestic_tourists_h1_2022_ratio",
           value=f"{1 + lc.value / 200:g}")
     after = verdict_of(claims.claims("en"), "claim_tourism_recovery")["evidence"]
     assert "faster than the country's" in after and "more slowly" not in after

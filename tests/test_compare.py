@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from datafiles import edit_row
 
 from lai_chau import compare, paths, reference, validate
 from lai_chau.cli import main
@@ -405,17 +406,6 @@ def test_console_script_compare() -> None:
 
 
 # ----------------------------------------------------------------------------- review fixes
-def _edit(path: Path, row_id: str, **changes: str) -> None:
-    """Change cells of one row of a CSV copy (the data_copy fixture's)."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    row = next(r for r in rows if r["id"] == row_id)
-    row.update(changes)
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    validate.clear_cache()
 
 
 @pytest.mark.parametrize("baseline", compare.BASELINES)
@@ -449,13 +439,13 @@ def test_the_upper_bound_needs_a_later_rate_on_every_basis(data_copy: Path) -> N
         for i in later:
             if pd.notna(k.refs.loc[i, "as_of"]) and k.refs.loc[i, "as_of"] >= pd.Timestamp(
                     fig("disbursement_rate")["as_of"]):
-                _edit(data_copy / "national.csv", i, status="rejected")
+                edit_row(data_copy / "national.csv", i, status="rejected")
     with pytest.raises(DataError, match=r"later side of .* on every basis"):
         compare.derived_value("national_disbursement_upper_bound")
 
 
 def test_a_conflicting_baseline_keeps_its_note_in_both_languages(data_copy: Path) -> None:
-    _edit(data_copy / "national.csv", "gdp_h1_2022", status="conflict",
+    edit_row(data_copy / "national.csv", "gdp_h1_2022", status="conflict",
           status_note="a test note on the conflict")
     for lang in ("vi", "en"):
         row = compare.compare("national", lang, ids=["grdp_growth"]).iloc[0]
@@ -467,7 +457,7 @@ def test_an_unknown_baseline_id_names_the_row_and_the_id(
 ) -> None:
     table = reference.comparability()
     index = int(table.index[table["id"] == "grdp_growth.national"][0])
-    _edit(data_copy / "comparability.csv", "grdp_growth.national", baseline_id="no_such_id")
+    edit_row(data_copy / "comparability.csv", "grdp_growth.national", baseline_id="no_such_id")
     with pytest.raises(DataError) as info:  # the data package's check
         compare.compare("national")
     message = str(info.value)

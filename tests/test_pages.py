@@ -9,6 +9,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 import pytest
+from datafiles import edit_row
 
 import lai_chau
 from lai_chau import claims, compare, pages, reference, report
@@ -262,21 +263,6 @@ def test_pages_escape_labels_from_data(data_copy: Path) -> None:
 
 
 # ----------------------------------------------------------------------------- plan text
-def _edit(path: Path, row_id: str, **changes: str) -> None:
-    """Change cells of one row of a CSV copy (the data_copy fixture's)."""
-    import csv
-
-    from lai_chau import validate
-
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    row = next(r for r in rows if r["id"] == row_id)
-    row.update(changes)
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    validate.clear_cache()
 
 
 def _plan(lang: str = "en") -> str:
@@ -301,8 +287,8 @@ def test_plan_text_turns_round_with_the_data(data_copy: Path) -> None:
     fy = k.quantity("lc_grdp_growth_2022_est")
     assert fy.direction(k.quantity("grdp_growth")) == "below"
     assert "the second half grew more slowly than the first" in _plan()
-    _edit(data_copy / "lai_chau_prior.csv", "lc_grdp_growth_2022_est", value=f"{h1 + 1:g}")
-    _edit(data_copy / "lai_chau_prior.csv", "lc_grdp_growth_plan_2022", value=f"{h1 + 2:g}")
+    edit_row(data_copy / "lai_chau_prior.csv", "lc_grdp_growth_2022_est", value=f"{h1 + 1:g}")
+    edit_row(data_copy / "lai_chau_prior.csv", "lc_grdp_growth_plan_2022", value=f"{h1 + 2:g}")
     after = _plan()
     assert "the second half grew faster than the first" in after
     gap = Quantity(2, "pp", k.quantity("lc_grdp_growth_plan_2022").qualifier).format("en")

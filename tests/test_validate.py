@@ -10,24 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from datafiles import edit_row
 
 from lai_chau import paths, validate
 from lai_chau.cli import main
 from lai_chau.errors import DataError
-
-
-def edit_cell(path: Path, row_id: str, column: str, value: str) -> None:
-    """Set one cell of a CSV, keyed by its id column."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    fields = list(rows[0])
-    for row in rows:
-        if row["id"] == row_id:
-            row[column] = value
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 def first_id(name: str) -> str:
@@ -78,7 +65,7 @@ def test_missing_column(data_copy: Path, capsys: pytest.CaptureFixture[str]) -> 
 
 def test_non_numeric_value(data_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     row_id = first_id("figures")
-    edit_cell(data_copy / "figures.csv", row_id, "value", "about nine")
+    edit_row(data_copy / "figures.csv", row_id, value="about nine")
     with pytest.raises(DataError) as exc:
         validate.load("figures")
     message = str(exc.value)
@@ -89,21 +76,21 @@ def test_non_numeric_value(data_copy: Path, capsys: pytest.CaptureFixture[str]) 
 
 def test_vietnamese_formatted_number(data_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     row_id = first_id("figures")
-    edit_cell(data_copy / "figures.csv", row_id, "value", "9,15")
+    edit_row(data_copy / "figures.csv", row_id, value="9,15")
     err = check_fails(capsys, "figures.csv, row 2", "column 'value'", "'9,15'")
     assert "Vietnamese-formatted number" in err
 
 
 def test_duplicate_id(data_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ids = list(validate.load("figures")["id"])
-    edit_cell(data_copy / "figures.csv", ids[3], "id", ids[2])
+    edit_row(data_copy / "figures.csv", ids[3], id=ids[2])
     err = check_fails(capsys, "figures.csv", "column 'id'", "unique")
     assert ids[2] in err
 
 
 def test_unknown_unit(data_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     row_id = first_id("figures")
-    edit_cell(data_copy / "figures.csv", row_id, "unit", "furlongs")
+    edit_row(data_copy / "figures.csv", row_id, unit="furlongs")
     err = check_fails(capsys, "figures.csv, row 2", "column 'unit'", "'furlongs'")
     assert "one of:" in err and "'percent'" in err
 
@@ -111,7 +98,7 @@ def test_unknown_unit(data_copy: Path, capsys: pytest.CaptureFixture[str]) -> No
 def test_quote_not_at_offsets(data_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     table = validate.load("figures")
     row = table.iloc[4]
-    edit_cell(data_copy / "figures.csv", row["id"], "start", str(int(row["start"]) + 1))
+    edit_row(data_copy / "figures.csv", row["id"], start=str(int(row["start"]) + 1))
     with pytest.raises(DataError) as exc:
         validate.load("figures")
     assert exc.value.column == "quote" and row["id"] in str(exc.value)
@@ -121,7 +108,7 @@ def test_quote_not_at_offsets(data_copy: Path, capsys: pytest.CaptureFixture[str
 
 def test_unknown_source(data_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     row_id = first_id("figures")
-    edit_cell(data_copy / "figures.csv", row_id, "source_id", "nowhere")
+    edit_row(data_copy / "figures.csv", row_id, source_id="nowhere")
     check_fails(
         capsys, "figures.csv, row 2", "column 'source_id'", "'nowhere' is not an id of sources"
     )
@@ -142,7 +129,7 @@ def test_update_hashes_refuses_invalid_data(
     data_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = (data_copy / "datapackage.json").read_bytes()
-    edit_cell(data_copy / "figures.csv", first_id("figures"), "unit", "furlongs")
+    edit_row(data_copy / "figures.csv", first_id("figures"), unit="furlongs")
     assert main(["check", "--update-hashes"]) == 1
     assert "furlongs" in capsys.readouterr().err
     assert (data_copy / "datapackage.json").read_bytes() == before
@@ -174,7 +161,7 @@ def test_seed_hash_changed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
 def test_check_exit_code_from_a_subprocess(tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(paths.DATA, data)
-    edit_cell(data / "figures.csv", "grdp_growth", "value", "9,15")
+    edit_row(data / "figures.csv", "grdp_growth", value="9,15")
     result = subprocess.run(
         [sys.executable, "-m", "lai_chau", "check"],
         env={"LAI_CHAU_DATA": str(data), "PATH": ""},
@@ -196,7 +183,7 @@ def test_frictionless_validates_the_data_package_too() -> None:
 
 def test_frictionless_catches_a_vietnamese_number(data_copy: Path) -> None:
     frictionless = pytest.importorskip("frictionless")
-    edit_cell(data_copy / "figures.csv", "grdp_growth", "value", "9,15")
+    edit_row(data_copy / "figures.csv", "grdp_growth", value="9,15")
     report = frictionless.Package(str(data_copy / "datapackage.json")).validate()
     assert not report.valid
     assert ["value", "type-error"] in [
@@ -259,7 +246,7 @@ def test_comparability_baseline_id_must_resolve(
 ) -> None:
     row_id, baseline_id = _linked_comparability_row()
     uses = list(validate.load("comparability")["baseline_id"]).count(baseline_id)
-    edit_cell(data_copy / "national.csv", baseline_id, "id", f"{baseline_id}_renamed")
+    edit_row(data_copy / "national.csv", baseline_id, id=f"{baseline_id}_renamed")
     err = check_fails(
         capsys,
         "comparability.csv, row ",
@@ -286,7 +273,7 @@ def test_comparability_typo_in_baseline_id(
     data_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     row_id, baseline_id = _linked_comparability_row()
-    edit_cell(data_copy / "comparability.csv", row_id, "baseline_id", f"{baseline_id}x")
+    edit_row(data_copy / "comparability.csv", row_id, baseline_id=f"{baseline_id}x")
     check_fails(capsys, f"(id '{row_id}'), column 'baseline_id'", f"'{baseline_id}x'")
 
 
@@ -294,7 +281,7 @@ def test_comparability_figure_id_must_be_a_figure(
     data_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     row_id, _ = _linked_comparability_row()
-    edit_cell(data_copy / "comparability.csv", row_id, "figure_id", "no_such_figure")
+    edit_row(data_copy / "comparability.csv", row_id, figure_id="no_such_figure")
     check_fails(
         capsys, f"(id '{row_id}'), column 'figure_id'", "'no_such_figure' is not an id of figures"
     )
