@@ -28,6 +28,7 @@ import concurrent.futures as cf
 import copy
 import dataclasses
 import html
+import json
 import os
 import re
 import signal
@@ -58,14 +59,22 @@ MATRIX = paths.NOTEBOOKS / "reports.toml"
 KERNEL = "lai-chau"
 TEMPLATE = "lai-chau"
 REMOVE_TAGS = ("parameters", "injected-parameters", "remove-cell")
+PAPERMILL_ERROR_TAG = "papermill-error-cell-tag"  # the banners papermill adds to a failed run
 MAX_BYTES = 1_500_000
 CELL_TIMEOUT = 600  # seconds per cell: a cell running longer is treated as a failure
 VOLATILE_KEYS = ("papermill", "execution", "ExecuteTime", "widgets")
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
-# A report must load nothing over the network: no remote script, stylesheet, image or frame.
+# A report must load nothing over the network: no remote script, stylesheet, image, frame,
+# object, poster or form target; `href` only on links (<a>), which the reader follows or not; no
+# remote `url` in a chart spec (Vega would fetch its data).
+_REMOTE_URL = r"[\"']?\s*(?:https?:)?//"
 REMOTE = re.compile(
-    r"<(?:script|link|img|iframe|source|video|audio)\b[^>]*?\b(?:src|href)\s*=\s*[\"']?"
-    r"(?:https?:)?//|url\(\s*[\"']?(?:https?:)?//|@import\s+[\"']?(?:https?:)?//",
+    r"<[a-z][\w:-]*\b[^>]*?[\s\"'](?:src|srcset|data|poster|action|xlink:href)\s*=\s*"
+    + _REMOTE_URL
+    + r"|<(?!a\b)[a-z][\w:-]*\b[^>]*?[\s\"']href\s*=\s*" + _REMOTE_URL
+    + r"|url\(\s*" + _REMOTE_URL
+    + r"|@import\s+" + _REMOTE_URL
+    + r"|\\?\"url\\?\"\s*:\s*\\?\"(?:https?:)?//",
     re.IGNORECASE,
 )
 
@@ -169,9 +178,16 @@ def load_matrix(path: Path = MATRIX) -> Matrix:
         raise DataError(where, "file not found; it lists the reports to render") from None
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise DataError(where, f"not valid UTF-8 TOML ({exc})") from None
+    top_keys = {"languages", "kernel", "report"}
+    extra = sorted(set(raw) - top_keys)
+    if extra:
+        raise DataError(where, f"unknown top-level key {extra[0]!r}; expected: "
+                               f"{', '.join(sorted(top_keys))}")
     languages = raw.get("languages", list(LANGS))
-    if not isinstance(languages, list) or not languages:
-        raise DataError(where, f"'languages' must be a non-empty list, e.g. {list(LANGS)}")
+    _check_languages(where, "'languages'", languages)
+    kernel = raw.get("kernel", KERNEL)
+    if not isinstance(kernel, str) or not kernel:
+        raise DataError(where, f"'kernel' must name a Jupyter kernel, got {kernel!r}")
     entries = raw.get("report")
     if not isinstance(entries, list) or not entries:
         raise DataError(where, "no [[report]] entries; expected at least one")
@@ -199,8 +215,7 @@ def load_matrix(path: Path = MATRIX) -> Matrix:
             raise DataError(where, f"{label}: 'notebook' must name an .ipynb file, "
                                    f"got {notebook!r}")
         langs = entry.get("languages", languages)
-        if not isinstance(langs, list) or not langs:
-            raise DataError(where, f"{label}: 'languages' must be a non-empty list")
+        _check_languages(where, f"{label}: 'languages'", langs)
         titles = {lang: entry.get(f"title_{lang}") for lang in LANGS}
         missing = [lang for lang in langs if lang in LANGS and not isinstance(titles[lang], str)]
         if missing:
@@ -211,8 +226,18 @@ def load_matrix(path: Path = MATRIX) -> Matrix:
             raise DataError(where, f"{label}: 'parameters' must be a table")
         reports.append(Report(name, notebook, {k: v for k, v in titles.items() if v},
                               dict(parameters), tuple(langs)))
-    kernel = raw.get("kernel", KERNEL)
-    return Matrix(path, tuple(languages), str(kernel), tuple(reports))
+    return Matrix(path, tuple(languages), kernel, tuple(reports))
+
+
+def _check_languages(where: str, key: str, languages: Any) -> None:
+    """A non-empty list of distinct strings (which languages are allowed is checked by plan())."""
+    if not isinstance(languages, list) or not languages or \
+            not all(isinstance(lang, str) for lang in languages):
+        raise DataError(where, f"{key} must be a non-empty list of language codes, "
+                               f"e.g. {list(LANGS)}")
+    twice = [lang for number, lang in enumerate(languages) if lang in languages[:number]]
+    if twice:
+        raise DataError(where, f"{key} lists {twice[0]!r} twice")
 
 
 # --- parameter checks ---------------------------------------------------------------------------
@@ -311,9 +336,15 @@ def plan(
 ) -> list[Job]:
     """The jobs to run, every parameter checked first; UsageError listing every problem."""
     import papermill
+    from jupyter_client.kernelspec import find_kernel_specs
 
     selected = [matrix.report(name) for name in dict.fromkeys(only)] if only else matrix.reports
     problems: list[str] = []
+    kernels = find_kernel_specs()
+    if matrix.kernel not in kernels:
+        problems.append(f"{_show(matrix.path)}: 'kernel' = {matrix.kernel!r} is not an installed "
+                        f"Jupyter kernel; installed: {', '.join(sorted(kernels)) or 'none'} "
+                        f"(`make install` registers {KERNEL!r})")
     jobs: list[Job] = []
     declared_cache: dict[Path, dict[str, Any]] = {}
     for report in selected:
@@ -322,6 +353,10 @@ def plan(
             problems.append(f"report {report.name!r}: notebook {_show(notebook)} not found")
             continue
         if notebook not in declared_cache:
+            problem = _cell_id_problem(notebook)
+            if problem:
+                problems.append(f"report {report.name!r}: {problem}")
+                continue
             declared_cache[notebook] = papermill.inspect_notebook(str(notebook))
         declared = declared_cache[notebook]
         if "lang" in report.parameters:
@@ -344,6 +379,24 @@ def plan(
     if problems:
         raise UsageError("refusing to render; nothing was executed:\n  " + "\n  ".join(problems))
     return jobs
+
+
+def _cell_id_problem(notebook: Path) -> str | None:
+    """Why `notebook` cannot be rendered deterministically: without (distinct) cell ids, i.e.
+    below nbformat 4.5, nbformat invents random ids that would end up in the HTML."""
+    try:
+        raw = json.loads(notebook.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        return f"notebook {_show(notebook)} is not valid JSON ({exc})"
+    version = (raw.get("nbformat", 0), raw.get("nbformat_minor", 0))
+    cells = raw.get("cells", [])
+    ids = [cell.get("id") for cell in cells if isinstance(cell, dict)]
+    if version < (4, 5) or any(not isinstance(i, str) or not i for i in ids) or \
+            len(set(ids)) != len(ids):
+        return (f"notebook {_show(notebook)} is nbformat {version[0]}.{version[1]} or lacks "
+                "distinct cell ids (nbformat 4.5 gives every cell a stable id; without one the "
+                "page would get random ids); run `make notebooks` to upgrade it")
+    return None
 
 
 # --- one job ------------------------------------------------------------------------------------
@@ -384,33 +437,49 @@ def _kill(km: AsyncKernelManager) -> None:
             pass
 
 
-def _source_index(notebook: Path) -> dict[str, tuple[int, str]]:
-    """Cell id -> (index in the notebook as written, first line of its source)."""
-    nb = nbformat.read(notebook, as_version=4)
-    out = {}
-    for index, cell in enumerate(nb.cells):
-        first = next((line for line in cell.source.splitlines() if line.strip()), "")
-        out[cell.get("id", "")] = (index, first.strip())
-    return out
+def _first_line(value: Any) -> str:
+    """The first non-empty line of a message, without ANSI colour codes (nbclient's timeout
+    and kernel errors run over several lines and quote the cell's source)."""
+    return next((line.strip() for line in ANSI.sub("", str(value)).splitlines() if line.strip()),
+                "")
+
+
+def _failed_cell(executed: Any, notebook: Path) -> str:
+    """Which cell of `notebook` (as written) failed in `executed`, e.g. 'cell 3 (`x = 1 / 0`)'.
+
+    Found by position: the cells papermill inserts (the injected parameters, the error banners
+    tagged papermill-error-cell-tag) are not counted. Ids are only a cross-check: a notebook may
+    have none or the same id twice."""
+    index = 0  # of the executed cell in the notebook as written
+    for item in executed.cells:
+        tags = item.get("metadata", {}).get("tags", [])
+        if PAPERMILL_ERROR_TAG in tags:
+            continue
+        failed = any(o.get("output_type") == "error" for o in item.get("outputs", [])) or \
+            bool(item.get("metadata", {}).get("papermill", {}).get("exception"))
+        if "injected-parameters" in tags:
+            if failed:
+                return "the injected parameters"
+            continue
+        if not failed:
+            index += 1
+            continue
+        cells = nbformat.read(notebook, as_version=4).cells
+        if index >= len(cells) or cells[index].source != item.get("source", ""):
+            # the notebook changed since it ran: fall back on a unique id, if any
+            same = [n for n, cell in enumerate(cells)
+                    if item.get("id") and cell.get("id") == item.get("id")]
+            index = same[0] if len(same) == 1 else index
+        return f"cell {index} (`{_first_line(item.get('source', ''))}`)"
+    return ""
 
 
 def _describe_failure(job: Job, executed: Any, exc: BaseException) -> str:
     """'report 'x' (vi): cell 3 (`line`) raised NameError: ...' from the executed notebook."""
     where = f"report {job.name!r} ({job.lang}), {job.notebook.name}"
     ename = getattr(exc, "ename", type(exc).__name__)
-    evalue = ANSI.sub("", str(getattr(exc, "evalue", exc))).strip()
-    cell = ""
-    if executed is not None:
-        cells = _source_index(job.notebook)
-        for item in executed.cells:
-            if any(o.get("output_type") == "error" for o in item.get("outputs", [])) or \
-                    item.get("metadata", {}).get("papermill", {}).get("exception"):
-                index, first = cells.get(item.get("id", ""), (None, ""))
-                if index is not None:
-                    cell = f"cell {index} (`{first}`)"
-                else:
-                    cell = "the injected parameters"
-                break
+    evalue = _first_line(getattr(exc, "evalue", exc))
+    cell = _failed_cell(executed, job.notebook) if executed is not None else ""
     if not cell:
         cell = "before any cell ran"
     why = f"{ename}: {evalue}" if evalue else ename
@@ -424,7 +493,9 @@ def _clean(nb: Any, title: str) -> Any:
     for key in VOLATILE_KEYS:
         nb.metadata.pop(key, None)
     nb.metadata["title"] = title
-    for cell in nb.cells:
+    for index, cell in enumerate(nb.cells):
+        if not cell.get("id"):  # plan() refuses such notebooks; never a random id on the page
+            cell["id"] = f"cell-{index}"
         for key in VOLATILE_KEYS:
             cell.metadata.pop(key, None)
         if cell.cell_type != "code":
@@ -491,7 +562,6 @@ def render_job(job: Job, bundle: str | None = None, kernels: Any = None) -> Outc
     A warm job runs on a kernel of `kernels` (a lai_chau.engine.KernelPool), by default this
     process's pool."""
     import papermill
-    from papermill.exceptions import PapermillExecutionError
 
     from lai_chau import engine
 
@@ -499,7 +569,6 @@ def render_job(job: Job, bundle: str | None = None, kernels: Any = None) -> Outc
     warm = {"engine_name": engine.ENGINE, "kernel_pool": kernels} if job.warm else {}
     if _stop.is_set():
         return Outcome(job, False, "not started: the render was interrupted")
-    job.log.parent.mkdir(parents=True, exist_ok=True)
     executed = None
     error: BaseException | None = None
     with tempfile.TemporaryDirectory(prefix="lai-chau-render-") as workdir:
@@ -514,9 +583,7 @@ def render_job(job: Job, bundle: str | None = None, kernels: Any = None) -> Outc
                 resources={"metadata": {"path": workdir}},  # the kernel's cwd, not ours
                 **warm,  # a reused kernel, prepared like a new one (else a new one)
             )
-        except PapermillExecutionError as exc:
-            error = exc
-        except Exception as exc:  # a kernel that died or never started
+        except Exception as exc:  # a failing cell, a kernel that died or never started
             error = exc
         if error is not None and partial.exists():
             executed = nbformat.read(partial, as_version=4)
@@ -545,6 +612,14 @@ def _bundle() -> str:
     return javascript_bundle()
 
 
+def _bundle_quietly() -> None:
+    """_bundle() in the background: an error here is reported by the render's own call."""
+    try:
+        _bundle()
+    except Exception:  # the foreground call raises it again, with the render's report
+        pass
+
+
 # --- the index ----------------------------------------------------------------------------------
 
 INDEX_CSS = """
@@ -559,7 +634,7 @@ def index_page(matrix: Matrix, output: Path) -> str:
     """reports/index.html: every report of the matrix in each language (deterministic)."""
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="vi">',
+        f'<html lang="{html.escape(matrix.languages[0], quote=True)}">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -623,28 +698,33 @@ def render(
     output = Path(output) if output is not None else paths.REPORTS
     if jobs is not None and jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {jobs}")
-    todo = plan(parsed, notebooks, output, only, langs)
-    if not warm:
-        todo = [dataclasses.replace(job, warm=False) for job in todo]
-    workers = min(jobs or os.cpu_count() or 1, max(len(todo), 1))
     own = executor is None
     _stop.clear()
     kernels = None
-    if own and warm and todo:
-        from lai_chau import engine
-
-        kernels = engine.KernelPool(ReportKernelManager)  # this render's, stopped at its end
-        kernels.prestart(parsed.kernel, workers)  # one per worker, warming while we set up
-    pool = executor or cf.ThreadPoolExecutor(max_workers=workers,
-                                             thread_name_prefix="lai-chau-render")
+    pool: cf.Executor | None = None
     outcomes: dict[int, Outcome] = {}
-    # The bundle is read from the cache, or built (~1.3 s) while the first kernels start.
-    threading.Thread(target=_bundle, name="lai-chau-vega-bundle", daemon=True).start()
+    # From the first check to the index, a signal unwinds the same way: kernels stopped, no
+    # traceback, nothing half-written (every write is atomic).
     try:
+        todo = plan(parsed, notebooks, output, only, langs)
+        if not warm:
+            todo = [dataclasses.replace(job, warm=False) for job in todo]
+        workers = min(jobs or os.cpu_count() or 1, max(len(todo), 1))
+        if own and warm and todo:
+            from lai_chau import engine
+
+            kernels = engine.KernelPool(ReportKernelManager)  # this render's, stopped at its end
+            kernels.prestart(parsed.kernel, workers)  # one per worker, warming while we set up
+        pool = executor or cf.ThreadPoolExecutor(max_workers=workers,
+                                                 thread_name_prefix="lai-chau-render")
+        if todo:
+            # The bundle is read from the cache, or built (~1.3 s) while the first kernels start.
+            threading.Thread(target=_bundle_quietly, name="lai-chau-vega-bundle",
+                             daemon=True).start()
         args = (None, kernels) if own else (_bundle(),)
         futures = {pool.submit(render_job, job, *args): number for number, job in enumerate(todo)}
         with tqdm(total=len(todo), desc="render", unit="report", file=sys.stderr,
-                  disable=not progress, leave=False) as bar:
+                  disable=None if progress else True, leave=False) as bar:
             for future in cf.as_completed(futures):
                 number = futures[future]
                 job = todo[number]
@@ -652,9 +732,11 @@ def render(
                     outcomes[number] = future.result()
                 except Exception as exc:  # an error in the render itself, not in the notebook
                     outcomes[number] = Outcome(job, False, f"report {job.name!r} ({job.lang}): "
-                                                        f"{type(exc).__name__}: {exc}")
+                                                        f"{type(exc).__name__}: "
+                                                        f"{_first_line(exc)}")
                 bar.set_postfix_str(f"{job.lang}/{job.name}", refresh=False)
                 bar.update()
+        atomic.write_text(Path(output) / "index.html", index_page(parsed, output))
     except KeyboardInterrupt:
         _interrupt(pool)
         raise RenderInterrupted(signal.SIGINT) from None
@@ -662,11 +744,10 @@ def render(
         _interrupt(pool)
         raise RenderInterrupted(signal.SIGTERM) from None
     finally:
-        if own:
+        if own and pool is not None:
             pool.shutdown(wait=not _stop.is_set(), cancel_futures=True)
         if kernels is not None:  # after an interrupt, workers may still hold their clients
             kernels.shutdown(close_clients=not _stop.is_set())
-    atomic.write_text(Path(output) / "index.html", index_page(parsed, output))
     return [outcomes[number] for number in range(len(todo))]
 
 
@@ -674,7 +755,7 @@ class _Terminated(BaseException):
     """SIGTERM, raised in the main thread so the render unwinds like on Ctrl-C."""
 
 
-def _interrupt(pool: cf.Executor) -> None:
+def _interrupt(pool: cf.Executor | None) -> None:
     _stop.set()
     for km in list(_kernels):
         _kill(km)
@@ -716,6 +797,12 @@ def main(args: argparse.Namespace) -> int:
     except RenderInterrupted as exc:
         print(f"lai-chau render: {exc}", file=sys.stderr)
         return 128 + exc.signum
+    except (KeyboardInterrupt, _Terminated) as exc:  # while unwinding, or before render() began
+        _stop.set()
+        interrupted = RenderInterrupted(
+            signal.SIGINT if isinstance(exc, KeyboardInterrupt) else signal.SIGTERM)
+        print(f"lai-chau render: {interrupted}", file=sys.stderr)
+        return 128 + interrupted.signum
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)

@@ -185,6 +185,33 @@ def bullets(items: Iterable[str], title: str = "", kind: str = "") -> Block:
     return Block(inner, plain)
 
 
+def published_text(value: Any, lang: str) -> str:
+    """A publication date as precise as the source gives it (data/sources.csv: YYYY, YYYY-MM or
+    YYYY-MM-DD): vi '2022', 'tháng 6/2022', '15/6/2022'; en '2022', 'June 2022', '15 June 2022'."""
+    import datetime as dt
+
+    lang = check_lang(lang)
+    if value is None or (isinstance(value, float) and value != value) or value == "":
+        return ""
+    if isinstance(value, dt.date):
+        return date_text(value, lang)
+    parts = str(value).split("-")
+    try:
+        numbers = [int(part) for part in parts]
+        if len(numbers) == 3:
+            return date_text(dt.date(*numbers), lang)
+        if len(numbers) == 2:
+            year, month = numbers
+            if lang == "vi":
+                return f"tháng {dt.date(year, month, 1).month}/{year}"
+            return f"{dt.date(year, month, 1).strftime('%B')} {year}"
+        if len(numbers) == 1:
+            return str(numbers[0])
+    except ValueError:
+        pass
+    raise ValueError(f"date_published must be YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
+
+
 def source_list(source_ids: Iterable[str], lang: str) -> Block:
     """The sources behind a page, in order of first use: '[id] title, publisher, date, URL'.
 
@@ -197,7 +224,7 @@ def source_list(source_ids: Iterable[str], lang: str) -> Block:
     for source_id in dict.fromkeys(source_ids):
         record = reference.source(source_id)
         title = reference.source_title(source_id, lang)
-        published = record.get("date_published")
+        published = published_text(record.get("date_published"), lang)
         accessed = date_text(record.get("date_accessed"), lang)
         details = [str(record["publisher"])]
         if published:

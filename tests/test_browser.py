@@ -117,6 +117,7 @@ def test_the_peer_chart_tooltip_shows_lai_chau_in_the_report_language(
     assert "Lai Châu" in shown
     assert format_number(grdp.value, lang, unit=grdp.unit) in shown
     assert visit.errors == []
+    assert visit.external == []
     visit.page.close()
 
 

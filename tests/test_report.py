@@ -86,3 +86,27 @@ def test_periods_of_the_reference_data_read_naturally() -> None:
     for period, (vi, en) in cases.items():
         assert (period_text(period, "vi"), period_text(period, "en")) == (vi, en)
     assert period_text("someday", "en") == "someday"  # unknown notations shown as written
+
+
+def test_publication_dates_are_formatted_as_precisely_as_given() -> None:
+    # the literals are the input: the three precisions data/sources.csv allows
+    cases = {
+        "2022": ("2022", "2022"),
+        "2022-06": ("tháng 6/2022", "June 2022"),
+        "2022-06-29": ("29/6/2022", "29 June 2022"),
+    }
+    for value, (vi, en) in cases.items():
+        assert (report.published_text(value, "vi"), report.published_text(value, "en")) == (vi, en)
+    assert report.published_text(None, "en") == ""
+
+
+def test_source_lists_format_both_dates() -> None:
+    from lai_chau import reference
+    from lai_chau.i18n import date_text
+
+    record = reference.source("article")
+    for lang in ("vi", "en"):
+        plain = report.source_list(["article"], lang).plain
+        assert report.published_text(record["date_published"], lang) in plain
+        assert date_text(record["date_accessed"], lang) in plain
+        assert f" {record['date_published']}," not in plain  # not the raw ISO string
