@@ -33,7 +33,7 @@ from typing import Any
 
 from lai_chau.deferred import defer_iri_grammar
 from lai_chau.errors import UsageError, unknown
-from lai_chau.i18n import axis_title, base_text, check_lang, text, unit_name
+from lai_chau.i18n import axis_title, base_text, check_lang, rank_label, text, unit_name
 from lai_chau.numbers import UNITS, format_number
 from lai_chau.vega import javascript_bundle, json_for_script
 
@@ -366,12 +366,8 @@ def rank_chart(
     # where a band ends: at 1 for 'top N', at the worst rank for a range; none for exact ranks
     rows["band_end"] = [1 if b == "at_most" else (int(w) if b == "range" else None)
                         for b, w in zip(rows["bound"], worst, strict=True)]
-    rows["rank_text"] = [
-        text("rank_at_most", lang, n=r.rank) if r.bound == "at_most"
-        else text("rank_range", lang, best=r.rank, worst=int(r.band_end)) if r.bound == "range"
-        else str(r.rank)
-        for r in rows.itertuples()
-    ]
+    rows["rank_text"] = [rank_label(r.bound, r.rank, r.band_end, lang)
+                         for r in rows.itertuples()]
     rows["total_text"] = [text("of_total", lang, n=t) for t in rows["total"]]
     rows["from_text"] = ["" if pd.isna(v) else str(v) for v in rows["rank_from"]]
     top = int(rows["total"].max())

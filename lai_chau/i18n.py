@@ -18,7 +18,7 @@ TEXT: dict[str, dict[str, str]] = {
     "series": {"vi": "Số liệu", "en": "Series"},
     "comparison": {"vi": "Loại so sánh", "en": "Comparison"},
     "same": {"vi": "Cùng chỉ tiêu", "en": "Like for like"},
-    "proxy": {"vi": "Chỉ tiêu gần đúng (proxy)", "en": "Proxy (a related indicator)"},
+    "proxy": {"vi": "Chỉ tiêu gần đúng", "en": "Proxy (a related indicator)"},
     "rank": {"vi": "Thứ hạng (1 = cao nhất)", "en": "Rank (1 = highest)"},
     "rank_from": {"vi": "Hạng trước", "en": "Previous rank"},
     "rank_to": {"vi": "Hạng", "en": "Rank"},
@@ -82,28 +82,26 @@ TEXT: dict[str, dict[str, str]] = {
     "headline_item": {"vi": "Số liệu", "en": "Figure"},
     # --- 2.0 Lai Châu against Vietnam ---
     "vs-national_intro": {
-        "vi": ("Số liệu 6 tháng đầu năm 2022 của Lai Châu đặt cạnh số liệu cả nước cùng kỳ (Tổng "
-               "cục Thống kê, Bộ Tài chính và các nguồn chính thức khác). Chênh lệch giữa hai tốc "
+        "vi": ("Số liệu 6 tháng đầu năm 2022 của Lai Châu đặt cạnh số liệu cả nước cùng kỳ (nguồn "
+               "ghi cuối trang). Chênh lệch giữa hai tốc "
                "độ tăng tính bằng điểm phần trăm (điểm %). Chỉ các cặp cùng thước đo được so sánh "
-               "trực tiếp; chỉ tiêu gần đúng (proxy) được tách riêng, kèm lý do."),
+               "trực tiếp; chỉ tiêu gần đúng được tách riêng, kèm lý do."),
         "en": ("Lai Châu's figures for the first half of 2022 next to Vietnam's for the same "
-               "period (General Statistics Office, Ministry of Finance and other official "
-               "sources). The gap between two growth rates is in percentage points (pp). Only "
-               "pairs of the same measure are compared directly; proxies are kept apart, each "
-               "with the reason."),
+               "period (sources listed at the end). The gap between two growth rates is in "
+               "percentage points (pp). Only pairs of the same measure are compared directly; "
+               "proxies are kept apart, each with the reason."),
     },
     "in_short": {"vi": "Tóm tắt", "en": "In short"},
     "nat_summary": {
         "vi": ("{same} chỉ tiêu so được cùng thước đo với cả nước: Lai Châu cao hơn ở {above}, "
-               "thấp hơn ở {below}. {proxy} chỉ tiêu khác chỉ so được gần đúng (proxy) và {nc} "
+               "thấp hơn ở {below}. {proxy} chỉ tiêu khác chỉ so được gần đúng và {nc} "
                "chỉ tiêu không có số tương ứng của cả nước."),
         "en": ("{same} indicators compare like for like with Vietnam: Lai Châu is higher on "
                "{above} and lower on {below}. {proxy} more compare only through a proxy and {nc} "
                "have no national counterpart."),
     },
-    "below_heading": {"vi": "Lai Châu thấp hơn cả nước ở đâu (bài viết không nêu)",
-                      "en": "Where Lai Châu is below the national figure (the article does not "
-                            "say)"},
+    "below_heading": {"vi": "Lai Châu thấp hơn cả nước ở đâu",
+                      "en": "Where Lai Châu is below the national figure"},
     "below_item": {"vi": "{label}: {value}, cả nước {base} (chênh lệch {gap})",
                    "en": "{label}: {value} against {base} nationally (gap {gap})"},
     "proxy_mark": {"vi": "chỉ tiêu gần đúng, không cùng thước đo",
@@ -120,7 +118,7 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "same_chart": {"vi": "Lai Châu và cả nước, 6 tháng đầu năm 2022: cùng thước đo",
                    "en": "Lai Châu and Vietnam, first half of 2022: like for like"},
-    "proxy_heading": {"vi": "Chỉ tiêu gần đúng (proxy): không phải so sánh cùng thước đo",
+    "proxy_heading": {"vi": "Chỉ tiêu gần đúng: không phải so sánh cùng thước đo",
                       "en": "Proxies: not like-for-like comparisons"},
     "proxy_intro": {
         "vi": ("Cả nước không có số cùng thước đo cho các chỉ tiêu dưới đây; số gần nhất được đặt "
@@ -141,40 +139,39 @@ TEXT: dict[str, dict[str, str]] = {
     # --- 3.0 against earlier periods and the plan ---
     "vs-prior_intro": {
         "vi": ("Số liệu 6 tháng đầu năm 2022 so với cùng kỳ năm trước (các giá trị bài viết ngầm "
-               "cho biết), với kế hoạch năm 2022, và đặt trong chuỗi các kỳ trước và sau: ước "
-               "tính cả năm 2022, năm 2023, 6 tháng đầu năm 2024 và 2025. Mỗi số kèm nguồn; các "
+               "cho biết), với kế hoạch năm 2022, và đặt trong chuỗi các kỳ trước và sau có trong "
+               "dữ liệu (ước tính cả năm, mục tiêu, các năm sau). Mỗi số kèm nguồn; các "
                "kỳ có độ dài khác nhau nên chỉ để tham khảo."),
         "en": ("The first half of 2022 against a year earlier (the values the article implies), "
-               "against the 2022 plan, and among the periods before and after: the estimate for "
-               "the whole of 2022, 2023, and the first halves of 2024 and 2025. Each figure has "
+               "against the 2022 plan, and among the periods before and after that the data hold "
+               "(full-year estimates, targets, later years). Each figure has "
                "its source; the periods differ in length, so they are context only."),
     },
     "implied_heading": {"vi": "Một năm trước: số suy ra từ chính bài viết",
                         "en": "A year earlier: values the article implies"},
     "implied_intro": {
         "vi": ("Bài viết nêu mức hiện tại và mức tăng so với cùng kỳ; hiệu của hai số là giá trị "
-               "cùng kỳ năm 2021 mà bài viết ngầm cho biết. Các số này được tính từ dữ liệu."),
+               "cùng kỳ năm trước mà bài viết ngầm cho biết. Các số này được tính từ dữ liệu."),
         "en": ("The article gives a level and its change on a year earlier; their difference is "
-               "the 2021 value it implies. These are computed from the data."),
+               "the value a year earlier it implies. These are computed from the data."),
     },
-    "now": {"vi": "Năm 2022", "en": "2022"},
+    "now": {"vi": "Kỳ này", "en": "This period"},
     "change": {"vi": "Mức tăng", "en": "Change"},
     "implied": {"vi": "Cùng kỳ năm trước (suy ra)", "en": "A year earlier (implied)"},
     "how": {"vi": "Cách tính", "en": "How"},
     "plan_heading": {"vi": "So với kế hoạch năm 2022", "en": "Against the 2022 plan"},
     "plan_text": {
-        "vi": ("GRDP 6 tháng đầu năm tăng {h1}, {h1_vs_plan} mục tiêu cả năm 2022 ({plan})"
-               "{by_gap}. Cần đọc thận trọng: đây là tốc độ của nửa đầu năm so với mục tiêu cho "
-               "cả năm; vị trí ở giữa năm không cho biết cả năm sẽ ra sao. Số ước cả năm 2022 "
-               "(tháng 11/2022) là {fy}, {fy_vs_plan} kế hoạch: nếu cả hai số đều đúng thì "
-               "{second_half}. Tốc độ bình quân 2021–2023 lại ngầm cho năm 2022 {avg} (phụ "
-               "thuộc vào số ước năm 2021)."),
-        "en": ("GRDP grew {h1} in the first half, {h1_vs_plan} the full-year target for 2022 "
-               "({plan}){by_gap}. Read this carefully: it is half-year growth against a target "
-               "for the whole year, and where it stands at mid-year does not say where the year "
-               "will end. The November 2022 estimate for the whole year is {fy}, {fy_vs_plan} "
-               "the plan: if both figures hold, {second_half}. The 2021–2023 average growth "
-               "implies {avg} for 2022 (it depends on the 2021 estimate)."),
+        "vi": ("{h1_label} {h1_period} là {h1}, {h1_vs_plan} {plan_label} ({plan}){by_gap}. Cần "
+               "đọc thận trọng: đây là tốc độ của một phần năm so với mục tiêu cho cả năm; vị trí "
+               "ở giữa năm không cho biết cả năm sẽ ra sao. {fy_label}: {fy}, {fy_vs_plan} kế "
+               "hoạch: nếu cả hai số đều đúng thì {second_half}. {avg_label}: {avg} (số suy ra, "
+               "phụ thuộc vào các số ước dùng để tính)."),
+        "en": ("{h1_label} in the {h1_period} was {h1}, {h1_vs_plan} the {plan_label} ({plan})"
+               "{by_gap}. Read this carefully: it is growth over part of the year against a "
+               "target for the whole year, and where it stands at mid-year does not say where the "
+               "year will end. {fy_label}: {fy}, {fy_vs_plan} the plan: if both figures hold, "
+               "{second_half}. {avg_label}: {avg} (derived; it depends on the estimates it is "
+               "computed from)."),
     },
     "plan_by_gap": {"vi": " {gap}", "en": " by {gap}"},
     "second_half_above": {"vi": "6 tháng cuối năm tăng nhanh hơn 6 tháng đầu năm",
@@ -212,12 +209,11 @@ TEXT: dict[str, dict[str, str]] = {
     "vs-region_intro": {
         "vi": ("Lai Châu so với các tỉnh cùng vùng: tăng trưởng 6 tháng đầu năm 2022, khoảng thứ "
                "hạng mà số liệu có nguồn của các tỉnh cho phép, các tỉnh chưa có số liệu, và "
-               "mức tăng bậc của các chỉ số PAPI, PAR-INDEX, PCI kèm phần đã được nguồn khác xác "
-               "nhận."),
+               "mức tăng bậc của các chỉ số quản trị kèm phần đã được nguồn khác xác nhận."),
         "en": ("Lai Châu against the provinces of its region: growth in the first half of 2022, "
                "the range of ranks the sourced figures of other provinces allow, the provinces "
-               "with no figure, and the moves in the PAPI, PAR INDEX and PCI rankings with what "
-               "other sources corroborate."),
+               "with no figure, and the moves in the governance rankings with what other "
+               "sources corroborate."),
     },
     "peers_heading": {"vi": "Các tỉnh vùng {region}", "en": "The provinces of the {region}"},
     "peers_chart": {"vi": "{label} 6 tháng đầu năm 2022: Lai Châu và các tỉnh trong vùng",
@@ -236,14 +232,20 @@ TEXT: dict[str, dict[str, str]] = {
         "vi": ("Bài viết nói tăng trưởng GRDP của Lai Châu thuộc tốp {claimed} cả nước. Theo số "
                "liệu có nguồn của các tỉnh khác, Lai Châu ({value}) đứng trong khoảng hạng "
                "{nb}–{nw}/{nn} cả nước ({above} tỉnh chắc chắn tăng nhanh hơn, {below} tỉnh chắc "
-               "chắn chậm hơn) và {rb}–{rw}/{rn} trong vùng. Tốp {claimed} nằm trong khoảng này "
-               "nhưng chưa được chứng minh."),
+               "chắn chậm hơn) và {rb}–{rw}/{rn} trong vùng. {verdict}"),
         "en": ("The article says Lai Châu's GRDP growth was in the top {claimed} nationally. The "
                "sourced figures of other provinces put Lai Châu ({value}) between rank {nb} and "
                "{nw} of {nn} nationally ({above} provinces known to grow faster, {below} known "
-               "slower) and {rb}–{rw} of {rn} in the region. The top {claimed} is inside that "
-               "range but not proven."),
+               "slower) and {rb}–{rw} of {rn} in the region. {verdict}"),
     },
+    "bounds_proven": {"vi": "Mọi hạng trong khoảng này đều thuộc tốp {claimed}: số liệu xác nhận.",
+                      "en": "Every rank in that range is within the top {claimed}: the figures "
+                            "confirm it."},
+    "bounds_open": {"vi": "Tốp {claimed} nằm trong khoảng này nhưng chưa được chứng minh.",
+                    "en": "The top {claimed} is inside that range but not proven."},
+    "bounds_contradicted": {"vi": "Cả khoảng này nằm ngoài tốp {claimed}: số liệu không ủng hộ.",
+                            "en": "The whole range lies outside the top {claimed}: the figures "
+                                  "do not support it."},
     "assumptions": {"vi": "Giả định của khoảng thứ hạng", "en": "Assumptions behind the range"},
     "bounds_chart_national": {"vi": "Hạng tăng trưởng GRDP của Lai Châu trong {n} tỉnh, thành phố",
                               "en": "Lai Châu's GRDP growth rank among {n} provinces"},
@@ -278,17 +280,17 @@ TEXT: dict[str, dict[str, str]] = {
     "sectors_heading": {"vi": "Ba khu vực kinh tế so với các tỉnh trong vùng",
                         "en": "The three sectors against provinces of the region"},
     "sector": {"vi": "Khu vực", "en": "Sector"},
-    "governance_heading": {"vi": "Chỉ số quản trị: PAPI, PAR-INDEX, PCI",
-                           "en": "Governance indices: PAPI, PAR INDEX, PCI"},
+    "governance_heading": {"vi": "Các chỉ số quản trị", "en": "Governance indices"},
     "governance_intro": {
-        "vi": ("Bài viết nêu số bậc tăng của ba chỉ số năm 2021 so với năm 2020. Bảng cho biết "
+        "vi": ("Bài viết nêu số bậc tăng của {n} chỉ số, {period} so với {base}. Bảng cho biết "
                "mức nào đã được nguồn khác xác nhận và bối cảnh của từng chỉ số."),
-        "en": ("The article gives the places each index gained in 2021 on 2020. The table says "
+        "en": ("The article gives the places each of {n} indices gained, {period} on {base}. The "
+               "table says "
                "which moves another source corroborates, with each index's context."),
     },
     "governance_chart": {
-        "vi": "Số bậc tăng của các chỉ số năm 2021 so với năm 2020 (theo bài viết)",
-        "en": "Places gained by each index in 2021 on 2020 (as the article says)",
+        "vi": "Số bậc tăng của các chỉ số, {period} so với {base} (theo bài viết)",
+        "en": "Places gained by each index, {period} on {base} (as the article says)",
     },
     "article_says": {"vi": "Bài viết nêu", "en": "The article says"},
     "corroborated": {"vi": "Nguồn khác xác nhận", "en": "Corroborated by"},
@@ -296,10 +298,10 @@ TEXT: dict[str, dict[str, str]] = {
     "not_found": {"vi": "chưa tìm thấy", "en": "not found"},
     "differs": {"vi": "khác: {what}", "en": "differs: {what}"},
     "coverage_note": {
-        "vi": ("{label}: {value}, không phải 63 tỉnh: thứ hạng năm 2021 và năm 2020 không cùng "
-               "tập tỉnh, nên một phần mức tăng bậc có thể do cách tính."),
-        "en": ("{label}: {value}, not 63: the 2021 and 2020 rankings cover different sets of "
-               "provinces, so part of a rank gain can be mechanical."),
+        "vi": ("{label}: {value} trên {total}: các tỉnh không được xếp hạng có thể làm một phần "
+               "mức tăng bậc chỉ do cách tính."),
+        "en": ("{label}: {value} of {total}: provinces left out of the ranking can make part of "
+               "a rank gain mechanical."),
     },
     "peer_ranks_heading": {"vi": "Thứ hạng {label} của các tỉnh trong vùng",
                            "en": "{label} of the provinces of the region"},
@@ -334,9 +336,9 @@ TEXT: dict[str, dict[str, str]] = {
     "omitted_heading": {"vi": "Điều bài viết không nêu: chỉ tiêu thấp hơn cả nước",
                         "en": "What the article leaves out: where Lai Châu is below Vietnam"},
     "omitted_intro": {
-        "vi": ("Bài viết chỉ nêu các chỉ tiêu tăng; so với cả nước, các chỉ tiêu sau thấp hơn. "
-               "Một so sánh gần đúng (proxy) chỉ được kết luận 'có thể đúng'."),
-        "en": ("The article reports only increases; against Vietnam, these indicators are lower. "
+        "vi": ("So với cả nước, các chỉ tiêu sau thấp hơn, và bài viết không nêu điều đó. Một so "
+               "sánh gần đúng chỉ được kết luận 'có thể đúng'."),
+        "en": ("Against Vietnam these indicators are lower, and the article does not say so. "
                "A comparison through a proxy is at most 'plausible'."),
     },
     "omitted_count": {"vi": "Điều bài viết không nêu", "en": "Left out by the article"},
@@ -406,6 +408,15 @@ def text(key: str, lang: str, **values: object) -> str:
     except KeyError:
         raise unknown("text key", key, sorted(TEXT)) from None
     return entry[lang].format(**values) if values else entry[lang]
+
+
+def rank_label(bound: str, rank: int, worst: Any, lang: str) -> str:
+    """A position as charts and tables write it: 'tốp 15' (at most), '8–21' (range), '61'."""
+    if bound == "at_most":
+        return text("rank_at_most", lang, n=rank)
+    if bound == "range":
+        return text("rank_range", lang, best=rank, worst=int(worst))
+    return str(rank)
 
 
 def measure_name(measure: str, lang: str) -> str:

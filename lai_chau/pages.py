@@ -21,7 +21,7 @@ import pandas as pd
 from lai_chau import compare as cmp
 from lai_chau import reference
 from lai_chau.errors import unknown
-from lai_chau.i18n import check_lang, period_text, text, unit_name
+from lai_chau.i18n import base_text, check_lang, period_text, rank_label, text, unit_name
 from lai_chau.report import Block, bullets, data_table, heading, paragraph, source_list
 from lai_chau.units import Quantity, qualifier_symbol
 
@@ -49,11 +49,17 @@ def quantity_text(value: float, unit: str, qualifier: Any, lang: str) -> str:
 
 def gap_text(value: float, unit: str, qualifier: Any, lang: str) -> str:
     """A signed gap: '+2,73 điểm %', '-0,99 pp' (the qualifier first: '~+1,45 pp')."""
-    q = Quantity(float(value), str(unit), qualifier_symbol(qualifier))
-    body = Quantity(abs(q.value), q.unit).format(lang)
-    sign = "+" if q.value > 0 else "-" if q.value < 0 else ""
-    prefix = {"": "", "~": "~"}.get(q.qualifier, f"{q.qualifier} ")
-    return f"{prefix}{sign}{body}"
+    return signed_text(Quantity(float(value), str(unit), qualifier_symbol(qualifier)), lang)
+
+
+def signed_text(q: Quantity, lang: str, digits: int = 2) -> str:
+    """A change with its sign, after the qualifier Quantity.format writes ('>= +12,4 điểm %');
+    no sign when it rounds to zero."""
+    bare = Quantity(abs(q.value), q.unit).format(lang, digits)
+    qualified = Quantity(abs(q.value), q.unit, q.qualifier).format(lang, digits)
+    rounded = round(q.value, digits)
+    sign = "+" if rounded > 0 else "-" if rounded < 0 else ""
+    return qualified.removesuffix(bare) + sign + bare
 
 
 # A data id in prose (reasons, notes): lower case words joined by underscores.
@@ -73,6 +79,18 @@ def readable(note: str, lang: str, lookup: cmp.Lookup | None = None) -> str:
         return f"“{k.label(token, lang)}”" if token in known else token
 
     return _ID.sub(label, str(note))
+
+
+def _mid(label: str) -> str:
+    """A label inside a sentence: its first letter lower case unless it starts an acronym."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
+def bounds_verdict(claimed: int, best: int, worst: int, lang: str) -> str:
+    """What the range of ranks says of a claimed 'top N': proven, open or contradicted."""
+    key = ("bounds_proven" if worst <= claimed else "bounds_contradicted" if best > claimed
+           else "bounds_open")
+    return text(key, lang, claimed=claimed)
 
 
 def _capital(label: str) -> str:
@@ -453,6 +471,11 @@ def _plan_text(lang: str, k: cmp.Lookup) -> str:
               if h1_vs_plan in ("above", "below") else "")
     return text(
         "plan_text", lang, h1=h1.format(lang), plan=plan.format(lang),
+        h1_label=k.label("grdp_growth", lang),
+        h1_period=period_text(str(k.figures.loc["grdp_growth", "period"]), lang),
+        plan_label=_mid(k.label("lc_grdp_growth_plan_2022", lang)),
+        fy_label=k.label("lc_grdp_growth_2022_est", lang),
+        avg_label=k.label("lc_grdp_growth_2022_implied_by_average", lang),
         h1_vs_plan=text(f"vs_plan_{h1_vs_plan}", lang), by_gap=by_gap,
         fy=fy.format(lang), fy_vs_plan=text(f"vs_plan_{fy.direction(plan)}", lang),
         second_half=text(f"second_half_{fy.direction(h1)}", lang),
@@ -582,11 +605,7 @@ def rank_rows(scope: str, lang: str, k: cmp.Lookup | None = None) -> pd.DataFram
 
 def _rank_text(row: Any, lang: str) -> str:
     """A rank_rows row as the rank chart labels it: 'tốp 15', '8–21', '61'."""
-    if row.bound == "at_most":
-        return text("rank_at_most", lang, n=row.rank)
-    if row.bound == "range":
-        return text("rank_range", lang, best=row.rank, worst=int(row.rank_worst))
-    return str(row.rank)
+    return rank_label(row.bound, row.rank, row.rank_worst, lang)
 
 
 def _corroboration(figure_id: str, lang: str, k: cmp.Lookup) -> tuple[str, list[str]]:
@@ -616,13 +635,19 @@ def _governance(lang: str, k: cmp.Lookup) -> tuple[list[Any], list[str], list[di
     moves = figs[figs["measure"] == "rank_change"]
     if moves.empty:
         return [], [], []
+    # the years compared, as the data give them ('2021' on '2020'), not as typed in the text
+    when = dict(period=", ".join(period_text(p, lang) for p in dict.fromkeys(moves["period"])),
+                base=", ".join(base_text(b, lang) for b in dict.fromkeys(moves["base"])))
     blocks: list[Any] = [heading(text("governance_heading", lang), 2),
-                         paragraph(text("governance_intro", lang))]
+                         paragraph(text("governance_intro", lang, n=len(moves), **when))]
     if len(moves) >= 2:
-        blocks.append(charts.figure_bars(moves, lang=lang, title=text("governance_chart", lang)))
+        blocks.append(charts.figure_bars(moves, lang=lang,
+                                         title=text("governance_chart", lang, **when)))
     refs = k.refs
     table, notes, sources, headline = [], [], [], []
     for _, m in moves.iterrows():
+        gained = signed_text(Quantity(m["value"], m["unit"], qualifier_symbol(m["qualifier"])),
+                             lang)
         said, corroborating = _corroboration(m["id"], lang, k)
         sources += corroborating
         context = []
@@ -642,17 +667,20 @@ def _governance(lang: str, k: cmp.Lookup) -> tuple[list[Any], list[str], list[di
         coverage = refs[(refs["indicator"] == f"{prefix}_coverage") & (refs["period"] ==
                                                                       m["period"])]
         for _, c in coverage.iterrows():
+            total = _total(c["base"])
+            if total is None or float(c["value"]) >= total:
+                continue  # every province ranked: nothing to say
             notes.append(text("coverage_note", lang, label=c[f"label_{lang}"],
-                              value=k.quantity(c["id"]).format(lang)))
+                              value=k.quantity(c["id"]).format(lang), total=total))
             sources.append(c["source_id"])
         table.append({
             text("indicator", lang): str(m[f"label_{lang}"]),
-            text("article_says", lang): "+" + _figure_value(m, lang),
+            text("article_says", lang): gained,
             text("corroborated", lang): said,
             text("context", lang): "; ".join(context) or text("nothing_found", lang),
         })
         headline.append({text("headline_item", lang): str(m[f"label_{lang}"]),
-                         text("value", lang): "+" + _figure_value(m, lang),
+                         text("value", lang): gained,
                          text("corroborated", lang): ", ".join(dict.fromkeys(corroborating))
                          or text("not_found", lang)})
     blocks.append(_table(lang, table))
@@ -695,8 +723,10 @@ def vs_region(lang: str, peer_indicator: str = "grdp") -> Page:
 
     nb, rb = cmp.rank_bounds("national", lookup=k), cmp.rank_bounds("regional", lookup=k)
     claim = k.figures.loc["grdp_growth_rank"]
+    claimed = int(claim["value"])
     blocks += [heading(text("bounds_heading", lang), 2), paragraph(text(
-        "bounds_text", lang, claimed=int(claim["value"]),
+        "bounds_text", lang, claimed=claimed,
+        verdict=bounds_verdict(claimed, nb.best, nb.worst, lang),
         value=k.quantity(cmp.GRDP_FIGURE).format(lang), nb=nb.best, nw=nb.worst, nn=nb.of,
         above=len(nb.above), below=len(nb.below), rb=rb.best, rw=rb.worst, rn=rb.of))]
     for scope, bounds, key in (("national", nb, "bounds_chart_national"),

@@ -292,4 +292,68 @@ def test_plan_text_turns_round_with_the_data(data_copy: Path) -> None:
     after = _plan()
     assert "the second half grew faster than the first" in after
     gap = Quantity(2, "pp", k.quantity("lc_grdp_growth_plan_2022").qualifier).format("en")
-    assert "below the full-year target" in after and f"by {gap}" in after
+    plan_label = pages._mid(compare.Lookup().label("lc_grdp_growth_plan_2022", "en"))
+    assert f"below the {plan_label}" in after and f"by {gap}" in after
+
+
+def test_signed_text_puts_the_sign_after_the_qualifier_and_drops_it_at_zero() -> None:
+    # the literals are the input of the formatter under test
+    assert pages.signed_text(Quantity(12.4, "pp", ">="), "vi") == ">= +12,4 điểm %"
+    assert pages.signed_text(Quantity(-1.45, "pp", "~"), "en") == "~-1.45 pp"
+    assert pages.signed_text(Quantity(-0.001, "pp"), "en") == "0 pp"
+    assert pages.gap_text(-0.99, "pp", "", "en") == "-0.99 pp"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_bounds_verdict_is_computed_from_the_range(lang: str) -> None:
+    nb = compare.rank_bounds("national")
+    assert pages.bounds_verdict(nb.worst, nb.best, nb.worst, lang) == text(
+        "bounds_proven", lang, claimed=nb.worst)
+    assert pages.bounds_verdict(nb.best - 1, nb.best, nb.worst, lang) == text(
+        "bounds_contradicted", lang, claimed=nb.best - 1)
+    if nb.worst > nb.best:
+        assert pages.bounds_verdict(nb.best, nb.best, nb.worst, lang) == text(
+            "bounds_open", lang, claimed=nb.best)
+    claimed = int(lai_chau.figure("grdp_growth_rank").value)
+    page_text = "\n".join(b.plain for b in pages.vs_region(lang).blocks
+                          if isinstance(b, report.Block))
+    assert pages.bounds_verdict(claimed, nb.best, nb.worst, lang) in page_text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_governance_years_and_coverage_come_from_the_data(lang: str) -> None:
+    page = pages.vs_region(lang)
+    plain = "\n".join(b.plain for b in page.blocks if isinstance(b, report.Block))
+    figs = lai_chau.figures()
+    moves = figs[figs["measure"] == "rank_change"]
+    from lai_chau.i18n import base_text, period_text
+
+    intro = text("governance_intro", lang, n=len(moves),
+                 period=", ".join(period_text(p, lang) for p in dict.fromkeys(moves["period"])),
+                 base=", ".join(base_text(b, lang) for b in dict.fromkeys(moves["base"])))
+    assert intro in plain
+    coverage = reference.row("papi_2021_provinces_ranked")
+    total = int(str(coverage["base"]).split()[0])
+    assert float(coverage["value"]) < total
+    assert f"{format_number(coverage['value'], lang, unit=coverage['unit'])} " \
+        f"{'trên' if lang == 'vi' else 'of'} {total}" in plain
+
+
+def test_a_rank_loss_is_shown_with_its_sign(data_copy: Path) -> None:
+    fig = lai_chau.figure("pci_rank_change")
+    edit_row(data_copy / "figures.csv", "pci_rank_change", value=f"{-fig.value:g}")
+    page = pages.vs_region("en")
+    lines = {line.split("  ")[0]: line for line in page.headline.splitlines()[2:]}
+    line = lines[fig.label("en")]
+    assert pages.signed_text(Quantity(-fig.value, "places"), "en") in line
+    assert "+-" not in page.headline
+
+
+def test_vietnamese_interface_text_has_no_english_words() -> None:
+    from lai_chau.i18n import TEXT
+
+    english = re.compile(r"\b(the|proxy|growth|rank|of|and|higher|lower|estimate|target)\b",
+                         re.IGNORECASE)
+    leaks = {key: entry["vi"] for key, entry in TEXT.items()
+             if english.search(re.sub(r"\{\w+\}", "", entry["vi"]))}  # placeholders aside
+    assert leaks == {}
