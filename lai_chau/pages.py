@@ -463,10 +463,8 @@ def _plan_text(lang: str, k: cmp.Lookup) -> str:
     fy, plan = k.quantity("lc_grdp_growth_2022_est"), k.quantity("lc_grdp_growth_plan_2022")
     gap = k.quantity("grdp_growth_minus_plan")
     h1_vs_plan = h1.direction(plan)
-    # the size of the gap, its bound turned round when the gap is negative ('<= -1' -> '>= 1')
-    flip = {">": "<", "<": ">", ">=": "<=", "<=": ">="}
-    size = Quantity(abs(gap.value), gap.unit,
-                    flip.get(gap.qualifier, gap.qualifier) if gap.value < 0 else gap.qualifier)
+    # the size of the gap: scaling by -1 turns its bound round ('<= -1' -> '>= 1')
+    size = gap * -1 if gap.value < 0 else gap
     by_gap = (text("plan_by_gap", lang, gap=size.format(lang))
               if h1_vs_plan in ("above", "below") else "")
     return text(
