@@ -579,9 +579,24 @@ class _Scanner:
                 )
 
 
+# Longer runs of digits are no quantity a report states (and would overflow decimal arithmetic).
+MAX_DIGITS = 30
+_LONG_DIGITS = re.compile(r"\d{" + str(MAX_DIGITS + 1) + ",}")
+
+
 def _check_text(text: str, where: str) -> None:
     if not isinstance(text, str):
         raise ExtractInputError(f"{where}: expected text (str), got {type(text).__name__}")
+    long = _LONG_DIGITS.search(text)
+    if long:
+        line = text.count("\n", 0, long.start()) + 1
+        column = long.start() - (text.rfind("\n", 0, long.start()) + 1) + 1
+        raise ExtractInputError(
+            f"{where}: a run of {long.end() - long.start():,} digits at line {line}, column "
+            f"{column} (offset {long.start()}) is longer than any number a report states "
+            f"(at most {MAX_DIGITS} digits); expected prose with numbers, e.g. a "
+            "socio-economic report"
+        )
     if not unicodedata.is_normalized("NFC", text):
         offset = next(
             (
@@ -648,9 +663,12 @@ def read_text(path: str) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        from lai_chau.encoding import decode_position
+
         bad = data[exc.start : exc.end].hex(" ")
         raise ExtractInputError(
-            f"{where}: is not valid UTF-8 (byte {bad} at byte offset {exc.start}: {exc.reason}); "
+            f"{where}: is not valid UTF-8 (byte {bad} at {decode_position(data, exc.start)}: "
+            f"{exc.reason}); "
             "expected UTF-8 text: convert it first, e.g. `iconv -f WINDOWS-1258 -t UTF-8`"
         ) from None
     _check_text(text, where)

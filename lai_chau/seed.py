@@ -6,6 +6,7 @@ import bisect
 import csv
 import functools
 import hashlib
+import io
 import os
 import re
 from dataclasses import dataclass
@@ -69,13 +70,9 @@ def _read_bytes(path: Path) -> bytes:
 
 @functools.lru_cache(maxsize=4)
 def _text(path: Path) -> str:
-    data = _read_bytes(path)
-    try:
-        return data.decode("utf-8", errors="strict")
-    except UnicodeDecodeError as exc:
-        raise DataError(
-            _show(path), f"not valid UTF-8 at byte {exc.start} ({exc.reason}); {IMMUTABLE}"
-        ) from None
+    from lai_chau.encoding import decode_utf8
+
+    return decode_utf8(_read_bytes(path), _show(path), f"; {IMMUTABLE}")
 
 
 def text() -> str:
@@ -138,23 +135,21 @@ def _load(csv_path: Path, seed: Path) -> tuple[Sentence, ...]:
     source = _text(seed)
     file = _show(csv_path)
     try:
-        handle = csv_path.open(encoding="utf-8", errors="strict", newline="")
+        data = csv_path.read_bytes()
     except FileNotFoundError:
         raise DataError(file, "file is missing; it holds the seed's sentences") from None
+    from lai_chau.encoding import decode_utf8
+
     out: list[Sentence] = []
     row = 1
-    with handle:
-        try:
-            reader = csv.DictReader(handle)
-            if tuple(reader.fieldnames or ()) != COLUMNS:
-                raise DataError(file, f"expected columns {','.join(COLUMNS)}, got "
-                                      f"{','.join(reader.fieldnames or ())}", row=1)
-            seen: set[str] = set()
-            for record in reader:
-                row = reader.line_num  # line in the file; the header is line 1
-                out.append(_check(record, file, row, source, out[-1] if out else None, seen))
-        except UnicodeDecodeError as exc:
-            raise DataError(file, f"not valid UTF-8 at byte {exc.start}") from None
+    reader = csv.DictReader(io.StringIO(decode_utf8(data, file), newline=""))
+    if tuple(reader.fieldnames or ()) != COLUMNS:
+        raise DataError(file, f"expected columns {','.join(COLUMNS)}, got "
+                              f"{','.join(reader.fieldnames or ())}", row=1)
+    seen: set[str] = set()
+    for record in reader:
+        row = reader.line_num  # line in the file; the header is line 1
+        out.append(_check(record, file, row, source, out[-1] if out else None, seen))
     if not out:
         raise DataError(file, "no sentences; expected one row per sentence of the seed")
     tail = source[out[-1].end:]

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lai_chau import paths
+from lai_chau.encoding import decode_utf8
 from lai_chau.errors import DataError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -91,6 +92,7 @@ def clear_cache() -> None:
     _load_cached.cache_clear()
     _check_links_cached.cache_clear()
     _seed_text.cache_clear()
+    _seed_mentions.cache_clear()
 
 
 def _row_label(raw: pd.DataFrame, index: Any, key: list[str]) -> str:
@@ -165,44 +167,163 @@ def _pandera_schema(fields: list[dict[str, Any]], primary_key: list[str]):
 
 
 def _read_raw(name: str, data: bytes | None = None) -> tuple[pd.DataFrame, list[DataError]]:
-    """The CSV as text columns (from `data`, its bytes, if given) and its column problems."""
+    """The CSV as text columns (from `data`, its bytes, if given) and its structural problems:
+    encoding, a row with more or fewer fields than the header, missing or extra columns."""
     import pandas as pd
 
     res = resource(name)
     path = paths.DATA / res["path"]
     rel = _rel(path)
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return pd.DataFrame(), [
+                DataError(rel, "file not found (listed in data/datapackage.json)")]
+        except OSError as exc:
+            return pd.DataFrame(), [DataError(rel, f"cannot be read ({exc.strerror})")]
     try:
-        source = io.BytesIO(data) if data is not None else path
-        raw = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8")
-    except FileNotFoundError:
-        return pd.DataFrame(), [DataError(rel, "file not found (listed in data/datapackage.json)")]
-    except UnicodeDecodeError as exc:
-        return pd.DataFrame(), [
-            DataError(rel, f"not valid UTF-8 ({exc.reason} at byte {exc.start})")
-        ]
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        text = decode_utf8(data, rel)
+    except DataError as exc:
+        return pd.DataFrame(), [exc]
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as exc:
         return pd.DataFrame(), [DataError(rel, f"not a readable CSV ({exc})")]
+    if not records:
+        return pd.DataFrame(), [DataError(rel, "empty file; expected a header row and data rows")]
+    # blank lines are no rows (as for pandas and frictionless); numbering skips them too
+    lines = _record_lines(text)
+    numbered = [(line, r) for line, r in zip(lines, records, strict=False) if r]
+    if not numbered:
+        return pd.DataFrame(), [DataError(rel, "empty file; expected a header row and data rows")]
+    header = numbered[0][1]
+    rows = [r for _, r in numbered[1:]]
+    row_lines = [line for line, _ in numbered[1:]]
     fields = [f["name"] for f in res["schema"]["fields"]]
     problems = [
         DataError(rel, f"missing column; expected the columns {', '.join(fields)}", column=col)
         for col in fields
-        if col not in raw.columns
+        if col not in header
     ]
     problems += [
         DataError(rel, "unexpected column; describe it in data/datapackage.json first", column=col)
-        for col in raw.columns
+        for col in header
         if col not in fields
     ]
+    twice = sorted({c for c in header if header.count(c) > 1})
+    problems += [DataError(rel, "column appears twice in the header", column=c) for c in twice]
+    for number, (row, line) in enumerate(zip(rows, row_lines, strict=True), 1):
+        if len(row) != len(header):
+            problems.append(DataError(
+                f"{rel}, row {number} (line {line})",
+                f"has {len(row)} fields, the header has {len(header)}; an unquoted comma "
+                "(write numbers plainly, 9.15, and quote text that holds a comma)"
+                if len(row) > len(header) else
+                f"has {len(row)} fields, the header has {len(header)}; a field is missing",
+            ))
+    if problems:
+        return pd.DataFrame(), problems
+    # the structure is sound: pandas reads the same text into the text columns it types
+    raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    if not rows and not res.get("x-may-be-empty", False):
+        problems.append(DataError(
+            rel, "has a header but no data rows; expected at least one row (an empty table "
+            "would publish empty reports); restore the file from git if it was truncated"))
     return raw, problems
+
+
+def _record_lines(text: str) -> list[int]:
+    """The physical line where each CSV record starts (quoted newlines counted)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    starts, previous = [], 0
+    for _ in reader:
+        starts.append(previous + 1)
+        previous = reader.line_num
+    return starts
+
+
+# A stored number: optional minus, ASCII digits, optional '.' and ASCII digits. Nothing else
+# (Python's float() would also take '9_15', 'inf', '١٢' or ' 9.15 ').
+PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+PLAIN_INTEGER = re.compile(r"-?[0-9]+")
+PLAIN_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+FIELD_TYPES = ("string", "number", "integer", "date", "boolean")
+_EXPECTED_FORM = {
+    "number": "a plain number: optional '-', ASCII digits, optional '.' and digits "
+    "(e.g. 9.15, -2.77, 1620)",
+    "integer": "a whole number: optional '-' and ASCII digits (e.g. 12)",
+    "date": "a date as YYYY-MM-DD (e.g. 2022-06-15)",
+    "boolean": "true or false",
+}
+
+
+def _form_problem(kind: str, value: str) -> str | None:
+    """Why a stored cell is not of its field type's one strict form, or None."""
+    import datetime
+
+    if kind == "number":
+        ok = PLAIN_NUMBER.fullmatch(value) is not None
+    elif kind == "integer":
+        ok = PLAIN_INTEGER.fullmatch(value) is not None
+    elif kind == "date":
+        ok = PLAIN_DATE.fullmatch(value) is not None
+        if ok:
+            try:
+                datetime.date.fromisoformat(value)
+            except ValueError:
+                return f"expected a real calendar date as YYYY-MM-DD, got {value!r}"
+    elif kind == "boolean":
+        ok = value in {"true", "false"}
+    else:
+        return None
+    if ok:
+        return None
+    message = f"expected {_EXPECTED_FORM[kind]}, got {value!r}"
+    if kind in {"number", "integer"} and _VI_NUMBER.match(value):
+        message += " (a Vietnamese-formatted number: store it plainly, e.g. 9.15 not 9,15)"
+    elif any(c.isdigit() and not c.isascii() for c in value):
+        message += " (non-ASCII digits: store the number with the digits 0-9)"
+    return message
+
+
+def _schema_problems(name: str) -> list[DataError]:
+    """Problems of a resource's description itself (no schema, unknown field types)."""
+    where = _rel(paths.DATAPACKAGE)
+    res = resource(name)
+    schema = res.get("schema")
+    if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list) or \
+            not schema["fields"]:
+        return [DataError(where, f"resource {name!r} has no schema with fields; every data "
+                                 "file is described field by field (name, type, description)")]
+    problems = []
+    for number, field in enumerate(schema["fields"], 1):
+        if not isinstance(field, dict) or not isinstance(field.get("name"), str):
+            problems.append(DataError(where, f"resource {name!r}, field #{number} has no name"))
+            continue
+        kind = field.get("type", "string")
+        if kind not in FIELD_TYPES:
+            problems.append(DataError(
+                where, f"resource {name!r}, field {field['name']!r}: unknown type {kind!r}; "
+                       f"expected one of: {', '.join(FIELD_TYPES)}"))
+    if "path" not in res:
+        problems.append(DataError(where, f"resource {name!r} has no 'path'"))
+    return problems
 
 
 def _validate(
     name: str, data: bytes | None = None
 ) -> tuple[pd.DataFrame | None, list[DataError]]:
     """Typed table and every schema problem of one resource (pandera, lazily); `data` is the
-    file's bytes when already read."""
+    file's bytes when already read. Each bad cell gets one message."""
+    import pandas as pd
     import pandera.errors
 
+    problems = _schema_problems(name)
+    if problems:
+        return None, problems
     res = resource(name)
     rel = _rel(paths.DATA / res["path"])
     raw, problems = _read_raw(name, data)
@@ -212,29 +333,37 @@ def _validate(
     fields = schema["fields"]
     key = schema.get("primaryKey", [])
     missing = set(schema.get("missingValues", [""]))
-    import pandas as pd
-
+    by_name = {f["name"]: f for f in fields}
     frame = raw.map(lambda v: pd.NA if v in missing else v)
+    reported: set[tuple[str, Any]] = set()
+    for field in fields:
+        kind = field.get("type", "string")
+        if kind == "string":
+            continue
+        column = field["name"]
+        for index, value in raw[column].items():
+            if value in missing:
+                continue
+            problem = _form_problem(kind, value)
+            if problem:
+                problems.append(DataError(f"{rel}, {_row_label(raw, index, key)}", problem,
+                                          column=column))
+                reported.add((column, index))
+                frame.at[index, column] = pd.NA
     try:
         typed = _pandera_schema(fields, key).validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as exc:
-        by_name = {f["name"]: f for f in fields}
         seen = set()
         for case in exc.failure_cases.to_dict("records"):
             column, check, index = case.get("column"), str(case.get("check")), case.get("index")
             field = by_name.get(column, {})
-            if (column, index, check) in seen:
+            if (column, index, check) in seen or (column, index) in reported:
                 continue
             seen.add((column, index, check))
             got = case.get("failure_case")
-            message = f"expected {_expectation(field, check)}, got {got!r}"
-            if (
-                field.get("type") in {"number", "integer"}
-                and isinstance(got, str)
-                and _VI_NUMBER.match(got)
-                and check.startswith("coerce")
-            ):
-                message += " (a Vietnamese-formatted number: store it plainly, e.g. 9.15 not 9,15)"
+            shown = "an empty cell" if got is None or (not isinstance(got, str) and pd.isna(got)) \
+                else repr(got)
+            message = f"expected {_expectation(field, check)}, got {shown}"
             row = None if index is None or pd.isna(index) else _row_label(raw, index, key)
             problems.append(
                 DataError(rel, message, column=column)
@@ -242,15 +371,20 @@ def _validate(
                 else DataError(f"{rel}, {row}", message, column=column)
             )
         return None, problems
+    if problems:
+        return None, problems
     return typed, problems
 
 
 @functools.cache
 def _seed_text() -> str:
-    return paths.SEED.read_text(encoding="utf-8")
+    from lai_chau import seed
+
+    return seed.text()  # DataError naming the seed if it is missing or not UTF-8
 
 
 def _check_quotes(name: str, table: pd.DataFrame) -> list[DataError]:
+    """Every quote is the seed's text at its offsets."""
     if not {"quote", "start", "end"} <= set(table.columns):
         return []
     rel = _rel(paths.DATA / resource(name)["path"])
@@ -274,6 +408,53 @@ def _check_quotes(name: str, table: pd.DataFrame) -> list[DataError]:
                 )
             )
     return problems
+
+
+def check_values(name: str, table: pd.DataFrame | None = None) -> list[DataError]:
+    """Rows whose stored value is not the number the project's extractor reads in their quote
+    (figures.csv). Run by `lai-chau check` and before a render, not by every load(): analysis
+    tests load hypothetical values on purpose."""
+    import pandas as pd
+
+    table = _table(name) if table is None else table
+    if not {"quote", "start", "end", "value"} <= set(table.columns):
+        return []
+    rel = _rel(paths.DATA / resource(name)["path"])
+    key = resource(name)["schema"].get("primaryKey", [])
+    problems = []
+    for index, row in table.iterrows():
+        if pd.isna(row["value"]):
+            continue
+        problem = _value_problem(row, int(row["start"]), int(row["end"]))
+        if problem:
+            problems.append(DataError(f"{rel}, {_row_label(table, index, key)}", problem,
+                                      column="value"))
+    return problems
+
+
+@functools.cache
+def _seed_mentions() -> tuple[Any, ...]:
+    from lai_chau.extract import extract
+
+    return tuple(extract(_seed_text()))
+
+
+def _value_problem(row: Any, start: int, end: int) -> str | None:
+    """Why a figure's stored value (and unit) is not what the project's extractor reads in its
+    quote, or None."""
+    import math
+
+    value, unit = float(row["value"]), row.get("unit")
+    inside = [m for m in _seed_mentions() if start <= m.start and m.end <= end
+              and m.value is not None]
+    for m in inside:
+        if math.isclose(m.value, value, rel_tol=1e-9, abs_tol=1e-12) and \
+                (m.unit == unit or m.unit is None):
+            return None
+    read = "; ".join(f"{m.text!r} = {m.value:g}{' ' + m.unit if m.unit else ''}"
+                     for m in inside) or "no number"
+    return (f"value {value:g}{' ' + unit if isinstance(unit, str) else ''} is not what the "
+            f"quote says: the extractor reads {read} in it; fix the value (or the quote)")
 
 
 def _foreign_keys(name: str) -> list[tuple[list[str], str, list[str]]]:
@@ -369,6 +550,52 @@ def _check_baseline_ids(name: str, table: pd.DataFrame) -> list[DataError]:
     return _link_problems(name, table, "baseline_id", bad, where)
 
 
+# Fields holding a ';'-separated list of ids of another resource (foreignKeys cannot say so):
+# field name -> (resource, field) every item must name.
+LIST_LINKS = {
+    "figure_ids": ("figures", "id"),
+    "corroborated_by": ("sources", "id"),
+}
+
+
+def _list_fields(name: str) -> list[str]:
+    fields = [f.get("name") for f in resource(name).get("schema", {}).get("fields", [])]
+    return [f for f in fields if f in LIST_LINKS]
+
+
+def _check_list_links(name: str, table: pd.DataFrame) -> list[DataError]:
+    """Each item of a ';'-separated id list names a row of the resource it points to."""
+    rel = _rel(paths.DATA / resource(name)["path"])
+    key = resource(name)["schema"].get("primaryKey", [])
+    problems = []
+    for column in _list_fields(name):
+        target, field = LIST_LINKS[column]
+        if target == name:
+            known = set(table[field].dropna())
+        else:
+            known = set(_target(name, target)[field].dropna())
+        for index, cell in table[column].items():
+            if not isinstance(cell, str):
+                continue
+            for item in (i.strip() for i in cell.split(";")):
+                if not item:
+                    problems.append(DataError(
+                        f"{rel}, {_row_label(table, index, key)}",
+                        f"{cell!r} has an empty item; expected ';'-separated ids of {target}",
+                        column=column))
+                elif item not in known:
+                    problems.append(DataError(
+                        f"{rel}, {_row_label(table, index, key)}",
+                        f"{item!r} is not an id of {target} "
+                        f"({_rel(paths.DATA / resource(target)['path'])}, column {field})",
+                        column=column))
+    return problems
+
+
+def _list_targets(name: str) -> tuple[str, ...]:
+    return tuple(LIST_LINKS[c][0] for c in _list_fields(name))
+
+
 # Links to other resources that foreignKeys cannot declare: resource -> (check, its targets).
 _CUSTOM_LINKS = {"comparability": (_check_baseline_ids, _baseline_targets)}
 
@@ -378,6 +605,7 @@ def _links(name: str) -> list[str]:
     targets = [t for _, t, _ in _foreign_keys(name) if t != name]
     if name in _CUSTOM_LINKS:
         targets += list(_CUSTOM_LINKS[name][1]())
+    targets += [t for t in _list_targets(name) if t != name]
     return list(dict.fromkeys(targets))
 
 
@@ -386,6 +614,7 @@ def _check_links(name: str, table: pd.DataFrame) -> list[DataError]:
     problems = _check_foreign_keys(name, table)
     if name in _CUSTOM_LINKS:
         problems += _CUSTOM_LINKS[name][0](name, table)
+    problems += _check_list_links(name, table)
     return problems
 
 
@@ -553,7 +782,14 @@ def problems() -> list[DataError]:
         found.append(exc)
     except ImportError:  # pragma: no cover - seed module always ships
         pass
-    described = {r["path"] for r in desc["resources"]}
+    try:
+        seed.sentences()
+    except DataError as exc:
+        found.append(exc)
+    if not isinstance(desc.get("resources"), list) or not desc["resources"]:
+        return [*found, DataError(_rel(paths.DATAPACKAGE), "no 'resources'; expected one "
+                                                           "resource per data file")]
+    described = {r.get("path") for r in desc["resources"]}
     for csv_path in sorted(paths.DATA.glob("*.csv")):
         if csv_path.name not in described:
             found.append(DataError(_rel(csv_path), "not described in data/datapackage.json"))
@@ -566,10 +802,20 @@ def problems() -> list[DataError]:
         if table is None:
             broken.add(name)
             continue
-        quote_problems = _check_quotes(name, table)
+        try:
+            quote_problems = _check_quotes(name, table)
+        except DataError as exc:  # the seed itself is missing or unreadable (listed above)
+            quote_problems = [] if any(str(exc) == str(f) for f in found) else [exc]
+            broken.add(name)
         found += quote_problems
         if quote_problems:
             broken.add(name)
+        else:
+            try:
+                found += check_values(name, table)
+            except DataError as exc:  # the seed is missing or unreadable (listed above)
+                if not any(str(exc) == str(f) for f in found):
+                    found.append(exc)
         tables[name] = table
         path = paths.DATA / res["path"]
         expected = res.get("hash", "")
@@ -591,6 +837,40 @@ def problems() -> list[DataError]:
                 found += _check_links(name, table)
         except DataError as exc:
             found.append(exc)
+    if not found:
+        found += analysis_problems()
+    return found
+
+
+def analysis_problems() -> list[DataError]:
+    """What the reports' analysis makes of the data (every comparison and the claims, in every
+    language): a problem there would otherwise only surface in a render."""
+    from lai_chau.errors import LaiChauError
+
+    found: list[DataError] = []
+    steps: list[tuple[str, Any]] = []
+    try:
+        from lai_chau import claims, compare
+        from lai_chau.cli import BASELINES
+        from lai_chau.numbers import LANGS
+
+        for lang in LANGS:
+            for baseline in BASELINES:
+                steps.append((f"compare {baseline} ({lang})",
+                              lambda b=baseline, lg=lang: compare.compare(b, lg)))
+            steps.append((f"claims ({lang})", lambda lg=lang: claims.claims(lg)))
+    except LaiChauError as exc:
+        return [DataError("data/", f"the analysis cannot start: {exc}")]
+    for what, step in steps:
+        try:
+            step()
+        except DataError as exc:
+            found.append(exc)
+        except LaiChauError as exc:
+            found.append(DataError("data/", f"{what} fails on this data: {exc}"))
+        except Exception as exc:  # a bug or an unforeseen data shape: say where, not a traceback
+            found.append(DataError("data/", f"{what} fails on this data: "
+                                            f"{type(exc).__name__}: {exc}"))
     return found
 
 

@@ -302,7 +302,10 @@ def test_nbval_fails_on_a_changed_headline_figure(data_copy: Path) -> None:
         writer.writeheader()
         writer.writerows(rows)
     assert "figures" in validate.update_hashes()
-    assert validate.problems() == []  # still valid data: only the number moved
+    # `lai-chau check` refuses it (the quote still says 9,15%); nbval must catch it on its own
+    problems = validate.problems()
+    assert [p.message.split(":")[0] for p in problems] == [
+        "value 10.15 percent is not what the quote says"], problems
 
     changed, unchanged = _nbval(OVERVIEW, data_copy), _nbval(OVERVIEW, None)
     changed_out, _ = changed.communicate(timeout=300)

@@ -120,7 +120,7 @@ def test_verify_names_file_and_both_hashes_when_the_seed_changed(seeds_copy: Pat
 
 def test_text_of_non_utf8_seed_names_the_file(seeds_copy: Path) -> None:
     (seeds_copy / paths.SEED.name).write_bytes(b"T\xe1ng 9,15%")
-    expected = rf"{re.escape(paths.SEED.name)}: not valid UTF-8 at byte 1"
+    expected = rf"{re.escape(paths.SEED.name)}: not valid UTF-8 at line 1, column 2 \(byte 1\)"
     with pytest.raises(DataError, match=expected):
         seed.text()
 
