@@ -40,7 +40,6 @@ import atexit
 import hashlib
 import os
 import shutil
-import tempfile
 import threading
 import weakref
 from dataclasses import dataclass, field
@@ -53,13 +52,24 @@ from papermill.engines import NBClientEngine, papermill_engines
 from papermill.log import logger
 from papermill.utils import merge_kwargs, remove_args
 
+from lai_chau import atomic
+
 ENGINE = "lai-chau-warm"
 START_TIMEOUT = 60  # seconds for a kernel to start and answer
 MAX_REPORTS = 50  # then a kernel is replaced: what a long-lived kernel accumulates stays bounded
 # Imported by every kernel once, before its first report: what report notebooks import anyway.
-WARM_IMPORTS = ("lai_chau.charts", "lai_chau.report")
+WARM_IMPORTS = ("lai_chau.charts", "lai_chau.report", "lai_chau.pages")
 # `lai_chau` modules kept across reports: stateless helpers whose re-import gains nothing.
 KEEP_MODULES = ("lai_chau.deferred",)
+# Module attributes the kernel itself rebinds on every execution (IPython's hooks and streams,
+# the last exception, the output cache `_`): never a report's doing.
+VOLATILE_ATTRIBUTES: dict[str, tuple[str, ...]] = {
+    "sys": ("excepthook", "displayhook", "stdout", "stderr", "stdin", "last_type", "last_value",
+            "last_traceback", "last_exc", "ps1", "ps2", "ps3"),
+    "builtins": ("_", "__", "___", "input"),
+    "time": ("tzname",),  # set again by time.tzset() in PREPARE_CODE
+    "getpass": ("getpass",),  # ipykernel routes it to the frontend for each execution
+}
 
 # Runs once in a new kernel (silently): the slow imports, then a snapshot of the state that
 # PREPARE restores before every report.
@@ -86,9 +96,70 @@ def __lai_chau_warm():
                     state.pandas[key] = pandas.get_option(key)
     except (ImportError, AttributeError):
         state.pandas = {{}}
+    # Process-wide settings a notebook can change, restored before every report.
+    import decimal, locale
+    state.decimal = decimal.getcontext().copy()
+    state.locale = locale.setlocale(locale.LC_ALL)
+    state.recursion = sys.getrecursionlimit()
+    state.switch = sys.getswitchinterval()
+    state.streams = (sys.stdout, sys.stderr, sys.displayhook, sys.excepthook)
+    state.umask = os.umask(0o022)
+    os.umask(state.umask)
+    import socket
+    state.timeout = socket.getdefaulttimeout()
+    if "numpy" in sys.modules:
+        numpy = sys.modules["numpy"]
+        state.numpy = (numpy.geterr(), numpy.get_printoptions())
+    else:
+        state.numpy = None
+    # What every loaded module holds, by identity: a report that rebinds or deletes a module's
+    # attribute (a monkeypatch), or replaces a module, has changed what the next report would
+    # see, and its kernel is not reused (CHECK_CODE). Attributes a module adds are allowed (a
+    # submodule import binds one on its package), as is a lazy first value of a None attribute.
+    state.modules = {{
+        name: (id(module), {{key: id(value) for key, value in vars(module).items()}})
+        for name, module in list(sys.modules.items())
+        if module is not None and hasattr(module, "__dict__")
+        and not (name == "lai_chau" or name.startswith("lai_chau."))
+        and name not in ("__main__", "_lai_chau_warm_state")  # the user namespace: reset anyway
+    }}
+    state.nones = {{name: {{k for k, v in vars(sys.modules[name]).items() if v is None}}
+                   for name in state.modules}}
     sys.modules["_lai_chau_warm_state"] = state
 __lai_chau_warm()
 del __lai_chau_warm
+"""
+
+# Runs after a report that succeeded: what it changed that a reset cannot undo. Prints nothing
+# when the kernel can be reused, else one line saying why not.
+CHECK_CODE = """
+def __lai_chau_check():
+    import sys
+    state = sys.modules["_lai_chau_warm_state"]
+    missing = object()
+    for name, (module_id, attributes) in state.modules.items():
+        module = sys.modules.get(name)
+        if module is None or id(module) != module_id:
+            return f"module {{name}} was removed or replaced"
+        current = vars(module)
+        for key, value_id in attributes.items():
+            value = current.get(key, missing)
+            if value is missing:
+                return f"{{name}}.{{key}} was deleted"
+            if id(value) != value_id and key not in state.nones[name] and \
+                    key not in {volatile!r}.get(name, ()):
+                return f"{{name}}.{{key}} was rebound"
+    # Modules this report imported first are watched from now on (what it did to them before
+    # this point is not seen: WARM_IMPORTS loads what the project's notebooks import).
+    for name, module in list(sys.modules.items()):
+        if name not in state.modules and module is not None and hasattr(module, "__dict__") \
+                and not (name == "lai_chau" or name.startswith("lai_chau.")) \
+                and name not in ("__main__", "_lai_chau_warm_state"):
+            state.modules[name] = (id(module), {{k: id(v) for k, v in vars(module).items()}})
+            state.nones[name] = {{k for k, v in vars(module).items() if v is None}}
+    return ""
+print(__lai_chau_check(), end="")
+del __lai_chau_check
 """
 
 # Runs before every report (silently): back to a new kernel's state, then into the job's directory.
@@ -122,6 +193,19 @@ def __lai_chau_prepare(workdir, keep):
     random.seed()
     if "numpy" in sys.modules:
         sys.modules["numpy"].random.seed()
+    import decimal, locale, socket, time
+    decimal.setcontext(state.decimal.copy())
+    locale.setlocale(locale.LC_ALL, state.locale)
+    time.tzset()  # TZ is back to what it was in os.environ
+    sys.setrecursionlimit(state.recursion)
+    sys.setswitchinterval(state.switch)
+    sys.stdout, sys.stderr, sys.displayhook, sys.excepthook = state.streams
+    os.umask(state.umask)
+    socket.setdefaulttimeout(state.timeout)
+    if state.numpy is not None:
+        numpy = sys.modules["numpy"]
+        numpy.seterr(**state.numpy[0])
+        numpy.set_printoptions(**state.numpy[1])
 __lai_chau_prepare({workdir!r}, {keep!r})
 """
 
@@ -132,6 +216,24 @@ class KernelError(RuntimeError):
 
 def _silence(_msg: dict[str, Any]) -> None:
     """Output hook: the warm-up and preparation code print nothing worth showing."""
+
+
+async def _run_capture(kc: Any, code: str, what: str) -> str:
+    """Run code in the kernel (no history) and return what it printed to stdout."""
+    out: list[str] = []
+
+    def hook(msg: dict[str, Any]) -> None:
+        if msg.get("msg_type") == "stream" and msg["content"].get("name") == "stdout":
+            out.append(msg["content"].get("text", ""))
+
+    reply = await kc.execute_interactive(code, silent=False, store_history=False,
+                                         allow_stdin=False, timeout=START_TIMEOUT,
+                                         output_hook=hook)
+    content = reply.get("content", {})
+    if content.get("status") != "ok":
+        raise KernelError(f"{what} failed in the kernel: {content.get('ename', '?')}: "
+                          f"{content.get('evalue', '')}")
+    return "".join(out)
 
 
 async def _run_silently(kc: Any, code: str, what: str) -> None:
@@ -153,6 +255,7 @@ class WarmKernel:
     key: tuple[str, str]
     reports: int = 0
     alive: bool = True
+    retired_because: str = ""  # why it was not reused after its last report (CHECK_CODE)
     # One client per thread that used the kernel: a client's sockets belong to the event loop of
     # its thread, and a new client costs ~0.2 s (jupyter_client waits for IOPub to connect).
     clients: dict[int, Any] = field(default_factory=dict)
@@ -241,7 +344,7 @@ class KernelPool:
 
     def _start(self, key: tuple[str, str]) -> WarmKernel:
         """Start and warm a kernel in the calling thread (its own event loop)."""
-        home = tempfile.mkdtemp(prefix="lai-chau-kernel-")
+        home = atomic.temp_dir("kernel")
         km = self.manager_class(kernel_name=key[0])
         kernel = WarmKernel(km, home, key)
         with self._cond:
@@ -435,11 +538,44 @@ class WarmEngine(NBClientEngine):
             # nbclient uses a client it is given and, not owning the kernel, leaves both running
             client = PapermillNotebookClient(nb_man, km=kernel.km, **final_kwargs)
             client.kc = kc
-            client.execute()
+            try:
+                client.execute()
+            except BaseException as exc:
+                exc.executed_notebook = nb_man.nb  # type: ignore[attr-defined]
+                raise
             reusable = not _failed(nb_man.nb)
+            if reusable:
+                try:
+                    why = run_sync(_run_capture)(
+                        kc, CHECK_CODE.format(volatile=VOLATILE_ATTRIBUTES),
+                        "checking the kernel's state")
+                except KernelError as exc:  # the report ran: only its kernel is not reused
+                    why = str(exc)
+                if why:
+                    logger.info("lai-chau: a new kernel for the next report: %s", why)
+                    kernel.retired_because = why
+                    reusable = False
         finally:
             kernels.release(kernel, reusable and _alive(kernel.km))
         return nb_man.nb
 
 
 papermill_engines.register(ENGINE, WarmEngine)
+
+
+class ColdEngine(NBClientEngine):
+    """papermill engine `lai-chau-cold`: papermill's own on a new kernel, except that a run the
+    kernel's death cut short keeps its notebook (`exc.executed_notebook`), so the render can name
+    the cell that was running."""
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
+        try:
+            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+        except BaseException as exc:
+            exc.executed_notebook = nb_man.nb  # type: ignore[attr-defined]
+            raise
+
+
+COLD_ENGINE = "lai-chau-cold"
+papermill_engines.register(COLD_ENGINE, ColdEngine)

@@ -31,15 +31,16 @@ import html
 import json
 import os
 import re
+import shutil
 import signal
 import sys
-import tempfile
 import threading
 import time
 import tomllib
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -66,17 +67,15 @@ VOLATILE_KEYS = ("papermill", "execution", "ExecuteTime", "widgets")
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 # A report must load nothing over the network: no remote script, stylesheet, image, frame,
 # object, poster or form target; `href` only on links (<a>), which the reader follows or not; no
-# remote `url` in a chart spec (Vega would fetch its data).
-_REMOTE_URL = r"[\"']?\s*(?:https?:)?//"
-REMOTE = re.compile(
-    r"<[a-z][\w:-]*\b[^>]*?[\s\"'](?:src|srcset|data|poster|action|xlink:href)\s*=\s*"
-    + _REMOTE_URL
-    + r"|<(?!a\b)[a-z][\w:-]*\b[^>]*?[\s\"']href\s*=\s*" + _REMOTE_URL
-    + r"|url\(\s*" + _REMOTE_URL
-    + r"|@import\s+" + _REMOTE_URL
-    + r"|\\?\"url\\?\"\s*:\s*\\?\"(?:https?:)?//",
-    re.IGNORECASE,
-)
+# remote `url(...)` or `@import` in CSS; no remote `url` in a chart spec (Vega would fetch its
+# data). check_page() looks at the markup, CSS and specs only, never at escaped text.
+_REMOTE = re.compile(r"^\s*(?:https?:)?//", re.IGNORECASE)
+_CSS_REMOTE = re.compile(r"url\(\s*[\"']?\s*(?:https?:)?//[^)]*\)?|@import\s+(?:url\()?\s*[\"']?"
+                         r"\s*(?:https?:)?//\S*", re.IGNORECASE)
+_JS_URL_KEY = re.compile(r"\\?\"url\\?\"\s*:\s*\\?\"(?:https?:)?//[^\"\\]*", re.IGNORECASE)
+_FETCHING_ATTRIBUTES = ("src", "srcset", "data", "poster", "action", "formaction", "xlink:href",
+                        "background", "manifest", "codebase", "archive", "ping")
+_CHART_SPEC = re.compile(r"var spec = (\{.*?\});\n", re.DOTALL)
 
 
 def _figure_ids() -> list[str]:
@@ -415,6 +414,9 @@ class ReportKernelManager(AsyncKernelManager):
             # (and no ipykernel warning about unencrypted TCP on every start).
             self.transport = "ipc"
             self.ip = os.path.join(kw["cwd"], "kernel")
+            # and the connection file too: nothing of a killed render stays in Jupyter's
+            # runtime directory (the private directory is swept by atomic.remove_stale)
+            self.connection_file = os.path.join(kw["cwd"], "kernel-connection.json")
         env = dict(kw.pop("env", None) or os.environ)
         env["LAI_CHAU_CHARTS"] = "report"
         env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
@@ -471,7 +473,21 @@ def _failed_cell(executed: Any, notebook: Path) -> str:
                     if item.get("id") and cell.get("id") == item.get("id")]
             index = same[0] if len(same) == 1 else index
         return f"cell {index} (`{_first_line(item.get('source', ''))}`)"
-    return ""
+    # No cell has an error: the kernel died (or the run stopped) in the last cell that started
+    # (papermill marks every cell 'completed' when a run ends, so its start time tells).
+    index, last = 0, None
+    for item in executed.cells:
+        tags = item.get("metadata", {}).get("tags", [])
+        if PAPERMILL_ERROR_TAG in tags:
+            continue
+        started = item.get("metadata", {}).get("papermill", {}).get("start_time")
+        if "injected-parameters" in tags:
+            last = "the injected parameters" if started else last
+            continue
+        if started and item.get("cell_type") == "code":
+            last = f"cell {index} (`{_first_line(item.get('source', ''))}`)"
+        index += 1
+    return f"{last}, which was running when the kernel stopped" if last else ""
 
 
 def _describe_failure(job: Job, executed: Any, exc: BaseException) -> str:
@@ -545,15 +561,96 @@ def to_html(nb: Any, lang: str, title: str, bundle: str) -> str:
     return body
 
 
-def check_page(page: str) -> str | None:
-    """Why a page cannot be published (too big, loads from the network), or None."""
+def check_page(page: str, bundle: str | None = None) -> str | None:
+    """Why a page cannot be published (too big, loads from the network), or None. `bundle` is the
+    chart library's own script (vl-convert's), which is not searched."""
     size = len(page.encode("utf-8"))
     if size > MAX_BYTES:
         return f"the page is {size / 1e6:.2f} MB, over the {MAX_BYTES / 1e6:.1f} MB budget"
-    remote = REMOTE.search(page)
-    if remote:
-        return f"the page loads from the network: {remote.group(0)[:80]!r}"
+    finder = _RemoteFinder(bundle)
+    finder.feed(page)
+    finder.close()
+    if finder.found:
+        return f"the page loads from the network: {finder.found[0]}"
     return None
+
+
+class _RemoteFinder(HTMLParser):
+    """Collects what in a page's markup, CSS or chart specs would be fetched from the network."""
+
+    def __init__(self, bundle: str | None) -> None:
+        super().__init__(convert_charrefs=True)
+        self.bundle = bundle.strip() if bundle else None
+        self.found: list[str] = []
+        self._raw_tag: str | None = None
+        self._raw: list[str] = []
+        self._raw_line = 0
+
+    def _where(self) -> str:
+        return f"line {self.getpos()[0]}"
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value is None:
+                continue
+            fetching = name in _FETCHING_ATTRIBUTES or (name == "href" and tag != "a")
+            if fetching and (_REMOTE.match(value) or (name == "srcset" and "//" in value and
+                                                      any(_REMOTE.match(part) for part in
+                                                          value.split(",")))):
+                self.found.append(f"<{tag} {name}={value[:80]!r}> ({self._where()})")
+            elif name == "style" and _CSS_REMOTE.search(value):
+                self.found.append(f"<{tag} style> {_CSS_REMOTE.search(value).group(0)[:80]!r} "
+                                  f"({self._where()})")
+        if tag in ("script", "style"):
+            self._raw_tag, self._raw, self._raw_line = tag, [], self.getpos()[0]
+
+    handle_startendtag = handle_starttag
+
+    def handle_data(self, data: str) -> None:
+        if self._raw_tag:
+            self._raw.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag != self._raw_tag:
+            return
+        content, self._raw_tag = "".join(self._raw), None
+        where = f"line {self._raw_line}"
+        if tag == "style":
+            match = _CSS_REMOTE.search(content)
+            if match:
+                self.found.append(f"<style> {match.group(0)[:80]!r} ({where})")
+            return
+        if self.bundle and content.strip() == self.bundle:
+            return
+        spec = _CHART_SPEC.search(content)
+        if spec:
+            try:
+                parsed = json.loads(spec.group(1))
+            except ValueError:
+                parsed = None
+            if parsed is not None:
+                for path, url in _spec_urls(parsed):
+                    self.found.append(f"a chart spec's {path} = {url[:80]!r} ({where})")
+                return
+        match = _JS_URL_KEY.search(content)
+        if match:
+            self.found.append(f"<script> {match.group(0)[:80]!r} ({where})")
+
+
+def _spec_urls(node: Any, path: str = "spec") -> list[tuple[str, str]]:
+    """(path, value) of every remote `url` in a Vega(-Lite) spec, at any depth."""
+    found = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            here = f"{path}.{key}"
+            if key == "url" and isinstance(value, str) and _REMOTE.match(value):
+                found.append((here, value))
+            else:
+                found += _spec_urls(value, here)
+    elif isinstance(node, list):
+        for number, value in enumerate(node):
+            found += _spec_urls(value, f"{path}[{number}]")
+    return found
 
 
 def render_job(job: Job, bundle: str | None = None, kernels: Any = None) -> Outcome:
@@ -566,12 +663,14 @@ def render_job(job: Job, bundle: str | None = None, kernels: Any = None) -> Outc
     from lai_chau import engine
 
     started = time.perf_counter()
-    warm = {"engine_name": engine.ENGINE, "kernel_pool": kernels} if job.warm else {}
+    warm = ({"engine_name": engine.ENGINE, "kernel_pool": kernels} if job.warm
+            else {"engine_name": engine.COLD_ENGINE})
     if _stop.is_set():
         return Outcome(job, False, "not started: the render was interrupted")
     executed = None
     error: BaseException | None = None
-    with tempfile.TemporaryDirectory(prefix="lai-chau-render-") as workdir:
+    workdir = atomic.temp_dir("render")
+    try:
         partial = Path(workdir) / "executed.ipynb"
         try:
             executed = papermill.execute_notebook(
@@ -587,23 +686,52 @@ def render_job(job: Job, bundle: str | None = None, kernels: Any = None) -> Outc
             error = exc
         if error is not None and partial.exists():
             executed = nbformat.read(partial, as_version=4)
+        elif error is not None:  # a dead kernel: papermill saved nothing; the engine kept it
+            executed = getattr(error, "executed_notebook", None)
         if _stop.is_set():
             return Outcome(job, False, "interrupted", time.perf_counter() - started)
-        if partial.exists():
-            atomic.write_bytes(job.log, partial.read_bytes())
+        try:
+            _write_log(job, partial, executed)
+        except OSError as exc:
+            return Outcome(job, False, _write_failure(job, job.log, exc),
+                           time.perf_counter() - started)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
     if error is not None:
         return Outcome(job, False, _describe_failure(job, executed, error),
                        time.perf_counter() - started)
-    page = to_html(executed, job.lang, job.title, bundle if bundle is not None else _bundle())
-    problem = check_page(page)
+    bundle = bundle if bundle is not None else _bundle()
+    page = to_html(executed, job.lang, job.title, bundle)
+    problem = check_page(page, bundle)
     if problem:
         return Outcome(job, False, f"report {job.name!r} ({job.lang}): {problem}",
                        time.perf_counter() - started)
     if _stop.is_set():
         return Outcome(job, False, "interrupted", time.perf_counter() - started)
     data = page.encode("utf-8")
-    atomic.write_bytes(job.html, data)
+    try:
+        atomic.write_bytes(job.html, data)
+    except OSError as exc:
+        return Outcome(job, False, _write_failure(job, job.html, exc),
+                       time.perf_counter() - started)
     return Outcome(job, True, "", time.perf_counter() - started, len(data))
+
+
+def _write_failure(job: Job, path: Path, exc: OSError) -> str:
+    return (f"report {job.name!r} ({job.lang}): cannot write {_show(path)}: "
+            f"{exc.strerror or exc}; the previous file (if any) is unchanged; free space or "
+            "make the directory writable, or choose another --output")
+
+
+def _write_log(job: Job, partial: Path, executed: Any) -> None:
+    """Keep this run's executed notebook as the job's log: what papermill saved, else the notebook
+    as far as it ran (a dead kernel), else none: an older run's log never stands for this one."""
+    if partial.exists():
+        atomic.write_bytes(job.log, partial.read_bytes())
+    elif executed is not None:
+        atomic.write_text(job.log, nbformat.writes(executed))
+    else:
+        job.log.unlink(missing_ok=True)
 
 
 def _bundle() -> str:
@@ -706,7 +834,9 @@ def render(
     # From the first check to the index, a signal unwinds the same way: kernels stopped, no
     # traceback, nothing half-written (every write is atomic).
     try:
+        preflight()
         todo = plan(parsed, notebooks, output, only, langs)
+        prepare_output(output, sorted({job.lang for job in todo}))
         if not warm:
             todo = [dataclasses.replace(job, warm=False) for job in todo]
         workers = min(jobs or os.cpu_count() or 1, max(len(todo), 1))
@@ -736,7 +866,14 @@ def render(
                                                         f"{_first_line(exc)}")
                 bar.set_postfix_str(f"{job.lang}/{job.name}", refresh=False)
                 bar.update()
-        atomic.write_text(Path(output) / "index.html", index_page(parsed, output))
+        index = Path(output) / "index.html"
+        try:
+            atomic.write_text(index, index_page(parsed, output))
+        except OSError as exc:
+            raise OutputError(f"cannot write {_show(index)}: {exc.strerror or exc}; the previous "
+                              "index (if any) is unchanged; free space or make the directory "
+                              "writable, or choose another --output",
+                              [outcomes[n] for n in sorted(outcomes)]) from None
     except KeyboardInterrupt:
         _interrupt(pool)
         raise RenderInterrupted(signal.SIGINT) from None
@@ -749,6 +886,61 @@ def render(
         if kernels is not None:  # after an interrupt, workers may still hold their clients
             kernels.shutdown(close_clients=not _stop.is_set())
     return [outcomes[number] for number in range(len(todo))]
+
+
+class OutputError(LaiChauError):
+    """The index could not be written; `outcomes` says what became of each report."""
+
+    def __init__(self, message: str, outcomes: list[Outcome]) -> None:
+        self.outcomes = outcomes
+        super().__init__(message)
+
+
+def preflight() -> None:
+    """Before anything runs: the data package, the seed and its sentences load and every figure
+    is what its quote says (validated once, here, rather than by every notebook). DataError
+    naming the file, row and column otherwise."""
+    import lai_chau
+    from lai_chau import seed, validate
+
+    for name in validate.resource_names():
+        validate.load(name)
+        problems = validate.check_values(name)
+        if problems:
+            raise problems[0]
+    seed.verify()
+    seed.sentences()
+    if lai_chau.figures().empty:  # pragma: no cover - validate refuses an empty table first
+        raise DataError(validate.rel_path("figures"), "no figures; a report needs figures")
+
+
+def prepare_output(output: Path, languages: Sequence[str]) -> None:
+    """The output directory and its language directories exist and take files (created if
+    missing), and what a killed render left there is removed; UsageError naming the path."""
+    output = Path(output)
+    if output.exists() and not output.is_dir():
+        raise UsageError(f"--output {_show(output)} is a file; expected a directory for the "
+                         "reports (it is created if missing)")
+    dirs = [output, *(output / lang for lang in languages)]
+    for directory in dirs:
+        if directory.exists() and not directory.is_dir():
+            raise UsageError(f"{_show(directory)} is a file; expected a directory for the "
+                             f"{directory.name} reports: remove or rename it")
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            probe = Path(tempfile_name(directory))
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as exc:
+            raise UsageError(f"cannot write in {_show(directory)}: {exc.strerror or exc}; make "
+                             "it writable or choose another --output; nothing was rendered") \
+                from None
+    atomic.remove_stale(dirs)
+
+
+def tempfile_name(directory: Path) -> str:
+    """A probe file name in `directory` that atomic.remove_stale would also recognise."""
+    return str(Path(directory) / f".write-probe.{os.getpid()}.{threading.get_ident()}.tmp")
 
 
 class _Terminated(BaseException):
@@ -776,6 +968,9 @@ def summary(outcomes: Iterable[Outcome], seconds: float) -> tuple[str, list[str]
     line = f"rendered {len(done)} of {len(outcomes)} reports in {seconds:.1f} s"
     if sizes:
         line += f": {sizes}"
+    if failed:
+        line += "; not written (any previous page kept): " + ", ".join(
+            _show(o.job.html) for o in failed)
     return line, [o.error for o in failed]
 
 
@@ -788,12 +983,15 @@ def main(args: argparse.Namespace) -> int:
         # as for a background job of a non-interactive shell).
         previous = {signal.SIGINT: signal.signal(signal.SIGINT, signal.default_int_handler),
                     signal.SIGTERM: signal.signal(signal.SIGTERM, _on_sigterm)}
+    index_error = ""
     try:
         outcomes = render(
             only=args.only, langs=args.lang, jobs=args.jobs, progress=True,
             matrix=Path(args.matrix) if getattr(args, "matrix", None) else MATRIX,
             output=Path(args.output) if getattr(args, "output", None) else None,
         )
+    except OutputError as exc:
+        outcomes, index_error = exc.outcomes, str(exc)
     except RenderInterrupted as exc:
         print(f"lai-chau render: {exc}", file=sys.stderr)
         return 128 + exc.signum
@@ -808,6 +1006,8 @@ def main(args: argparse.Namespace) -> int:
             signal.signal(signum, handler)
     line, failures = summary(outcomes, time.perf_counter() - started)
     print(line, file=sys.stderr)
+    if index_error:
+        failures.append(f"index: {index_error}")
     if failures:
         print(f"lai-chau render: {len(failures)} report(s) failed:", file=sys.stderr)
         for failure in failures:

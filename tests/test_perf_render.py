@@ -181,7 +181,8 @@ def test_the_chart_javascript_is_read_from_the_cache(
     assert vega._vl_convert_bundle() == "/* the bundle */"
     assert calls == [1]  # built once, then read back
     [stored] = (tmp_path / "vega").iterdir()
-    assert stored.name.startswith("vl-convert-") and stored.read_text() == "/* the bundle */"
+    assert stored.name.startswith("vl-convert-")
+    assert cache.read("vega", stored.name) == b"/* the bundle */"  # sealed with its checksum
 
 
 @pytest.mark.slow

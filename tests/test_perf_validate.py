@@ -43,7 +43,8 @@ def _stamps(directory: Path, name: str | None = None) -> set[str]:
     loads, and stamps, the sources its foreign key points to)."""
     folder = directory / "validated"
     found = folder.iterdir() if folder.is_dir() else []
-    return {p.name for p in found if name is None or p.read_text() == f"{name}\n"}
+    return {p.name for p in found
+            if name is None or cache.read("validated", p.name) == f"{name}\n".encode()}
 
 
 def test_typing_without_pandera_equals_pandera_on_every_resource(
