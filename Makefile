@@ -6,12 +6,27 @@ STAMP  := $(VENV)/.installed
 KERNEL := lai-chau
 
 .DEFAULT_GOAL := help
-.PHONY: help install test lint reports notebooks lab bench clean
+.PHONY: help install browser test lint reports notebooks lab bench clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-install: $(STAMP) ## create .venv, install the package with its dev extra (pinned), register the kernel
+install: $(STAMP) browser ## create .venv, install the package with its dev extra (pinned), register the kernel, chromium
+
+# The browser tests need Debian's chromium (Playwright cannot download a browser here). Installed
+# when missing and we are root; otherwise the exact command is printed and make stops: the
+# browser tests are never skipped silently.
+browser: ## install Debian's chromium for the browser tests when it is missing
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian's chromium for the browser tests (apt-get)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "chromium is missing and the browser tests need it; run:" >&2; \
+	    echo "  sudo apt-get update && sudo apt-get install -y chromium" >&2; \
+	    echo "then make test again" >&2; exit 1; \
+	  fi; }
+	@command -v chromium >/dev/null 2>&1 || { echo "chromium still missing after apt-get" >&2; exit 1; }
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +38,7 @@ $(STAMP): pyproject.toml constraints.txt
 lint: $(STAMP) ## ruff over the package, tests and notebooks
 	$(BIN)/ruff check lai_chau tests benchmarks notebooks
 
-test: $(STAMP) lint ## run every test: pytest, hypothesis, nbval, the browser
+test: $(STAMP) browser lint ## run every test: pytest, hypothesis, nbval, the browser
 	$(BIN)/python -m pytest
 
 reports: $(STAMP) ## render every report (vi and en) and reports/index.html
