@@ -1,4 +1,4 @@
-"""The `lai-chau` command line: figures, extract, check, compare, claims, render."""
+"""The `lai-chau` command line: figures, extract, check, compare, ranks, claims, render."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ COMMANDS = {
     "extract": "lai_chau.extract",
     "check": "lai_chau.validate",
     "compare": "lai_chau.compare",
+    "ranks": "lai_chau.compare:ranks_main",
     "claims": "lai_chau.claims",
     "render": "lai_chau.render",
 }
@@ -69,6 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", **lang)
     p.add_argument("--format", **fmt)
 
+    p = sub.add_parser("ranks", help="bounds on Lai Châu's GRDP-growth rank, nationally and in "
+                                     "its region, and the peers they rest on")
+    p.add_argument("--format", **fmt)
+
     p = sub.add_parser("claims", help="the article's claims with a verdict and the evidence")
     p.add_argument("--lang", **lang)
     p.add_argument("--format", **fmt)
@@ -89,9 +94,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from lai_chau.errors import LaiChauError
 
     args = build_parser().parse_args(argv)
-    module = importlib.import_module(COMMANDS[args.command])
+    module_name, _, function = COMMANDS[args.command].partition(":")
+    module = importlib.import_module(module_name)
     try:
-        return int(module.main(args) or 0)
+        return int(getattr(module, function or "main")(args) or 0)
     except LaiChauError as exc:
         print(f"lai-chau {args.command}: error: {exc}", file=sys.stderr)
         return 2

@@ -16,12 +16,16 @@ from lai_chau.i18n import check_lang
 from lai_chau.units import Quantity, UnitError, qualifier_symbol
 
 BASELINES = ("national", "prior", "region")
-COMPARABILITY = ("same", "proxy", "not_comparable")
+COMPARABILITY = ("same", "proxy", "implied", "context", "not_comparable")
+# Vintages of a reference value: comparisons use the first estimate unless asked for the latest.
+VINTAGES = ("first", "latest")
 
 COLUMNS = [
     "id", "label", "period", "value", "unit", "baseline_id", "baseline_label", "baseline_period",
     "baseline_value", "baseline_unit", "baseline_qualifier", "gap", "gap_unit", "gap_qualifier",
     "ratio", "direction", "comparability", "note", "source_id", "baseline_sources",
+    "baseline_vintage", "baseline_release", "revised_baseline_id", "revised_baseline_value",
+    "revised_gap",
 ]
 TABLE_COLUMNS = ["id", "value", "unit", "baseline_id", "baseline_value", "gap", "gap_unit",
                  "direction", "comparability", "note"]
@@ -450,7 +454,11 @@ def derived_value(derived_id: str) -> Quantity:
 # ----------------------------------------------------------------------------- rank bounds
 @dataclass(frozen=True)
 class RankBounds:
-    """Best and worst rank of a value among `of` provinces that the sourced peers allow."""
+    """Best and worst rank of a value among `of` provinces that the sourced peers allow.
+
+    `above` and `below` are the provinces known to be faster or slower, by value or by a stated
+    rank (see rank_bounds); `above_ids`/`below_ids` the peer rows that place them; `unknown` the
+    provinces of the scope that neither side holds (for the region: those with no figure)."""
 
     scope: str
     best: int
@@ -459,10 +467,15 @@ class RankBounds:
     above: tuple[str, ...]
     below: tuple[str, ...]
     unknown: tuple[str, ...]
+    above_ids: tuple[str, ...] = ()
+    below_ids: tuple[str, ...] = ()
     assumptions: tuple[str, ...] = (
         "All values and ranks come from the same round of GSO estimates.",
         "Lai Châu's figure is the one ranked, and no province ties with it.",
-        "A province known only to be in a 'top N' is not counted on either side.",
+        "A province ranked above one known to be faster is faster, and one ranked below one "
+        "known to be slower is slower (stated ranks only).",
+        "A province known only to be in a 'top N' counts as faster only when a province known to "
+        "be faster is ranked N or lower.",
     )
 
 
@@ -470,9 +483,12 @@ def rank_bounds(scope: str = "national", value: Quantity | None = None,
                 lookup: Lookup | None = None) -> RankBounds:
     """Bounds on Lai Châu's GRDP-growth rank, nationally or in its region, from provinces_h1_2022.
 
-    A peer known to grow faster (value and qualifier) is above; with a stated rank r it puts every
-    province ranked 1..r above too. Peers known above without a rank fill the unnamed places among
-    1..r before they push the bound down. The same logic from below gives the worst rank.
+    A peer is known faster when its value (with its qualifier) is above Lai Châu's, or when its
+    stated rank is at or above the rank of a province known faster (transitively: a province
+    ranked above one known to be faster is faster), or when it is stated to be in a top N whose N
+    is at or above such a rank; known slower the same way from below. Lai Châu's rank is then
+    above every faster one and every stated rank of one, below every slower one, and not a rank
+    another province states. Rows with status `conflict` or `rejected` are not used.
     """
     if scope not in ("national", "regional"):
         raise unknown("rank scope", scope, ["national", "regional"])
@@ -481,7 +497,7 @@ def rank_bounds(scope: str = "national", value: Quantity | None = None,
         value = k.quantity(GRDP_FIGURE)
     peers = reference.provinces()
     peers = peers[(peers["indicator"] == "grdp") & (peers["province"] != PROVINCE)
-                  & (peers["status"] != "rejected")]
+                  & (peers["status"] == "ok")]
     members = reference.region_members()
     region = members.loc[members["province"] == PROVINCE, "region"]
     if region.empty:
@@ -489,9 +505,10 @@ def rank_bounds(scope: str = "national", value: Quantity | None = None,
     region_name = region.iloc[0]
     if scope == "regional":
         peers = peers[peers["region"] == region_name]
-        rank_col, of_col = "rank_regional", "rank_regional_of"
+        rank_col, of_col, at_most_col = "rank_regional", "rank_regional_of", None
     else:
-        rank_col, of_col = "rank_national", "rank_national_of"
+        rank_col, of_col, at_most_col = "rank_national", "rank_national_of", \
+            "rank_national_at_most"
     sizes = set(peers[of_col].dropna().astype(int))
     if scope == "regional":
         sizes.add(int((members["region"] == region_name).sum()))
@@ -500,31 +517,46 @@ def rank_bounds(scope: str = "national", value: Quantity | None = None,
                         f"{of_col} disagrees between rows: {sorted(sizes)}", column=of_col)
     n = sizes.pop()
 
-    above, below = [], []
     ranks: dict[str, int] = {}
+    at_most: dict[str, int] = {}
+    side: dict[str, str] = {}
+    row_of: dict[str, str] = {}
     for _, p in peers.iterrows():
+        name = p["province"]
+        row_of.setdefault(name, str(p["id"]))
         if pd.notna(p[rank_col]):
-            ranks[p["province"]] = int(p[rank_col])
-        if pd.isna(p["value"]):
-            continue
-        side = Quantity(p["value"], p["unit"], qualifier_symbol(p["qualifier"])).direction(value)
-        if side == "above":
-            above.append(p["province"])
-        elif side == "below":
-            below.append(p["province"])
+            ranks[name] = int(p[rank_col])
+        if at_most_col and pd.notna(p[at_most_col]):
+            at_most[name] = int(p[at_most_col])
+        if pd.notna(p["value"]):
+            where = Quantity(p["value"], p["unit"], qualifier_symbol(p["qualifier"])) \
+                .direction(value)
+            if where in ("above", "below"):
+                side[name] = where
+    changed = True
+    while changed:  # the transitive closure over stated ranks
+        changed = False
+        top = max((ranks[p] for p, s in side.items() if s == "above" and p in ranks), default=0)
+        bottom = min((ranks[p] for p, s in side.items() if s == "below" and p in ranks),
+                     default=n + 1)
+        for name in set(ranks) | set(at_most):
+            if name in side:
+                continue
+            if (name in ranks and ranks[name] <= top) or at_most.get(name, n + 1) <= top:
+                side[name], changed = "above", True
+            elif name in ranks and ranks[name] >= bottom:
+                side[name], changed = "below", True
+    above = [p for p in dict.fromkeys(peers["province"]) if side.get(p) == "above"]
+    below = [p for p in dict.fromkeys(peers["province"]) if side.get(p) == "below"]
     top = max((ranks[p] for p in above if p in ranks), default=0)
     bottom = min((ranks[p] for p in below if p in ranks), default=n + 1)
-    if top >= bottom:
+    if top >= bottom or any(ranks[p] < top for p in below if p in ranks):
         raise DataError("data/provinces_h1_2022.csv",
                         f"{scope} ranks contradict the values: a faster province is ranked {top}, "
                         f"a slower one {bottom}", column=rank_col)
-    named_top = sum(1 for r in ranks.values() if r <= top)
-    named_bottom = sum(1 for r in ranks.values() if r >= bottom)
-    unranked_above = sum(1 for p in above if p not in ranks)
-    unranked_below = sum(1 for p in below if p not in ranks)
-    best = top + max(0, unranked_above - (top - named_top)) + 1
-    worst = bottom - 1 - max(0, unranked_below - (n - bottom + 1 - named_bottom))
     taken = set(ranks.values())
+    best = max(top, len(above)) + 1
+    worst = min(bottom - 1, n - len(below))
     while best in taken:
         best += 1
     while worst in taken:
@@ -537,7 +569,35 @@ def rank_bounds(scope: str = "national", value: Quantity | None = None,
         missing = tuple(p for p in in_region if p not in known)
     else:
         missing = ()
-    return RankBounds(scope, best, worst, n, tuple(above), tuple(below), missing)
+    return RankBounds(scope, best, worst, n, tuple(above), tuple(below), missing,
+                      tuple(row_of[p] for p in above), tuple(row_of[p] for p in below))
+
+
+RANKS_COLUMNS = ["scope", "figure_id", "best", "worst", "of", "known_above", "known_below",
+                 "unknown", "above_ids", "below_ids"]
+
+
+def ranks(lookup: Lookup | None = None) -> pd.DataFrame:
+    """`lai-chau ranks`: one row per scope (national, region) with the rank bounds of the GRDP
+    figure, how many provinces are known faster and slower, how many are neither, and the peer
+    rows each side rests on."""
+    k = lookup or Lookup()
+    rows = []
+    for scope, label in (("national", "national"), ("regional", "region")):
+        b = rank_bounds(scope, lookup=k)
+        rows.append({"scope": label, "figure_id": GRDP_FIGURE, "best": b.best, "worst": b.worst,
+                     "of": b.of, "known_above": len(b.above), "known_below": len(b.below),
+                     "unknown": b.of - 1 - len(b.above) - len(b.below),
+                     "above_ids": ";".join(b.above_ids), "below_ids": ";".join(b.below_ids)})
+    return pd.DataFrame(rows, columns=RANKS_COLUMNS)
+
+
+def ranks_main(args: argparse.Namespace) -> int:
+    """`lai-chau ranks [--format table|csv|json]`."""
+    from lai_chau.tables import render
+
+    sys.stdout.write(render(ranks().to_dict("records"), RANKS_COLUMNS, args.format))
+    return 0
 
 
 # ----------------------------------------------------------------------------- comparisons
@@ -555,7 +615,8 @@ def _pairs(baseline: str, k: Lookup) -> list[dict[str, Any]]:
                       & (table["comparability"] != "not_comparable")]
         return [{"figure_id": r["figure_id"], "baseline_id": r["baseline_id"],
                  "comparability": r["comparability"], "reason_en": r["reason_en"],
-                 "reason_vi": r["reason_vi"], "row": int(index) + 1}
+                 "reason_vi": r["reason_vi"], "row": int(index) + 1, "id": r["id"],
+                 "other_period": bool(r["other_period"])}
                 for index, r in table.iterrows()]
     peers = reference.provinces()
     members = reference.region_members()
@@ -570,20 +631,58 @@ def _pairs(baseline: str, k: Lookup) -> list[dict[str, Any]]:
         key = "region_same" if fig["indicator"] == "grdp" else "region_sector"
         for _, p in same.iterrows():
             pairs.append({"figure_id": fig["id"], "baseline_id": p["id"], "comparability": "same",
-                          "reason_en": TEXT[key]["en"], "reason_vi": TEXT[key]["vi"]})
+                          "reason_en": TEXT[key]["en"], "reason_vi": TEXT[key]["vi"],
+                          "other_period": False, "id": f"{fig['id']}.region.{p['id']}"})
     return pairs
 
 
+def _article_only(k: Lookup, any_id: str) -> bool:
+    """Whether a derived number is arithmetic on the article's own figures alone."""
+    inputs = k.inputs(any_id)
+    return bool(inputs) and all(k.kind(i) == "figure" or
+                                (k.kind(i) == "derived" and _article_only(k, i))
+                                for i in inputs)
+
+
+def revisions(k: Lookup, any_id: str) -> pd.DataFrame:
+    """Later vintages of a reference value: rows of the same table, indicator, measure and period
+    marked `restated`, released after it, not rejected; oldest first."""
+    if k.kind(any_id) != "reference":
+        return k.refs.iloc[0:0]
+    rec = k.refs.loc[any_id]
+    refs = k.refs
+    same = refs[(refs["table"] == rec["table"]) & (refs["indicator"] == rec["indicator"])
+                & (refs["measure"] == rec["measure"]) & (refs["period"] == rec["period"])
+                & (refs["id"] != any_id) & (refs["status"] != "rejected")]
+    if "vintage" not in same.columns or "release_date" not in same.columns:
+        return same.iloc[0:0]
+    same = same[(same["vintage"] == "restated") & same["release_date"].notna()]
+    if pd.notna(rec.get("release_date")):
+        same = same[same["release_date"].astype(str) > str(rec["release_date"])]
+    return same.reset_index(drop=True).sort_values(["release_date", "id"])
+
+
 def compare(baseline: str = "national", lang: str = "en",
-            ids: Sequence[str] | None = None, lookup: Lookup | None = None) -> pd.DataFrame:
+            ids: Sequence[str] | None = None, lookup: Lookup | None = None,
+            vintage: str = "first") -> pd.DataFrame:
     """Lai Châu's figures against a baseline: one row per comparable pair, with gap and direction.
 
     baseline: national (Viet Nam, H1 2022), prior (the 2022 plan, other periods, values implied by
     the article) or region (peers in the same region). Gaps of percent against percent are in
     percentage points; a proxy says so in `comparability` and why in `note`. `ratio` is given only
     for like-for-like levels and counts (a ratio of two growth rates measures nothing).
+
+    Periods: a gap is computed only between the same periods, unless the comparability row sets
+    `other_period` (a plan, an earlier period) and says why; a `context` row (another period or
+    date, e.g. January-July beside January-June) and an `implied` row (arithmetic on the article's
+    own figures, e.g. last year's rate as the rate less its change) have no gap. Vintages: the
+    baseline is the value as first published (`vintage="first"`, the like of the province's own
+    first estimate); `revised_*` give the latest restatement beside it, and `vintage="latest"`
+    compares with that instead.
     """
     _check_args(baseline, lang)
+    if vintage not in VINTAGES:
+        raise unknown("vintage", vintage, VINTAGES)
     k = lookup or Lookup()
     known = set(k.ids())
     if ids is not None:
@@ -605,6 +704,26 @@ def compare(baseline: str = "national", lang: str = "en",
             raise DataError("data/comparability.csv",
                             f"baseline_id {bid!r} of {fid} is not a figure, reference row or "
                             "derived number", row=pair.get("row"), column="baseline_id")
+        kind = pair["comparability"]
+        where = f"data/comparability.csv, row {pair.get('row')} (id '{pair.get('id')}')"
+        if k.kind(bid) == "derived" and _article_only(k, bid) and kind != "implied":
+            raise DataError(where, f"{bid} is arithmetic on the article's own figures; expected "
+                            "comparability 'implied' (not a comparison with a baseline)",
+                            column="comparability")
+        if kind == "implied" and not (k.kind(bid) == "derived" and _article_only(k, bid)):
+            raise DataError(where, f"{bid} is not derived from the article's figures alone; "
+                            "'implied' is only for such values", column="comparability")
+        later = revisions(k, bid)
+        revised_id = str(later["id"].iloc[-1]) if len(later) else None
+        first_id = bid
+        if vintage == "latest" and revised_id:
+            bid, revised_id = revised_id, None
+        periods_differ = str(fig["period"]) != str(k.period(bid))
+        if periods_differ and kind not in ("context", "implied") and not pair["other_period"]:
+            raise DataError(where, f"{fid} ({fig['period']}) and {bid} ({k.period(bid)}) cover "
+                            "different periods; a gap needs the same period: give a same-period "
+                            "baseline, or mark the row other_period=true and say why in its "
+                            "reason, or make it 'context'", column="baseline_id")
         value, base = k.quantity(fid), k.quantity(bid)
         try:
             gap = value - base
@@ -612,8 +731,17 @@ def compare(baseline: str = "national", lang: str = "en",
         except UnitError as exc:
             raise DataError("data/comparability.csv", f"{fid} cannot be compared with {bid}: {exc}",
                             column="baseline_id") from None
+        revised_gap = None
+        if revised_id and kind in ("same", "proxy"):
+            revised_gap = (value - k.quantity(revised_id)).value
+        if kind in ("context", "implied"):
+            gap_value: float | None = None
+            gap_unit = gap_qualifier = None
+            direction = None if kind == "context" else direction
+        else:
+            gap_value, gap_unit, gap_qualifier = gap.value, gap.unit, gap.qualifier
         ratio = None
-        if pair["comparability"] == "same" and fig["measure"] in ("level", "count") \
+        if kind == "same" and fig["measure"] in ("level", "count") \
                 and value.dimension == base.dimension and value.value > 0 and base.value > 0 \
                 and not value.qualifier and not base.qualifier:
             ratio = round((value / base).value, 4)
@@ -630,12 +758,31 @@ def compare(baseline: str = "national", lang: str = "en",
             "unit": value.unit, "baseline_id": bid, "baseline_label": k.label(bid, lang),
             "baseline_period": k.period(bid), "baseline_value": base.value,
             "baseline_unit": base.unit,
-            "baseline_qualifier": base.qualifier, "gap": gap.value, "gap_unit": gap.unit,
-            "gap_qualifier": gap.qualifier, "ratio": ratio, "direction": direction,
-            "comparability": pair["comparability"], "note": note, "source_id": fig["source_id"],
+            "baseline_qualifier": base.qualifier, "gap": gap_value, "gap_unit": gap_unit,
+            "gap_qualifier": gap_qualifier, "ratio": ratio, "direction": direction,
+            "comparability": kind, "note": note, "source_id": fig["source_id"],
             "baseline_sources": ";".join(k.sources(bid)),
+            "baseline_vintage": _vintage(k, bid), "baseline_release": _release(k, bid),
+            "revised_baseline_id": revised_id,
+            "revised_baseline_value": k.quantity(revised_id).value if revised_id else None,
+            "revised_gap": revised_gap,
         })
+        del first_id
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _vintage(k: Lookup, any_id: str) -> str | None:
+    if k.kind(any_id) != "reference" or "vintage" not in k.refs.columns:
+        return None
+    value = k.refs.loc[any_id, "vintage"]
+    return None if pd.isna(value) else str(value)
+
+
+def _release(k: Lookup, any_id: str) -> str | None:
+    if k.kind(any_id) != "reference" or "release_date" not in k.refs.columns:
+        return None
+    value = k.refs.loc[any_id, "release_date"]
+    return None if pd.isna(value) else str(value)[:10]
 
 
 def main(args: argparse.Namespace) -> int:

@@ -60,6 +60,7 @@ TEXT: dict[str, dict[str, str]] = {
     "baseline_id": {"vi": "Mã số so sánh", "en": "Baseline id"},
     "why_same": {"vi": "Vì sao so sánh được", "en": "Why it compares"},
     "why_proxy": {"vi": "Vì sao chỉ là gần đúng", "en": "Why it is only a proxy"},
+    "why_context": {"vi": "Vì sao chỉ để tham khảo", "en": "Why it is context only"},
     "why_not": {"vi": "Vì sao không so sánh được", "en": "Why it does not compare"},
     "sources_heading": {"vi": "Nguồn số liệu", "en": "Sources"},
     "sources_below": {"vi": "xem danh sách nguồn cuối trang",
@@ -118,6 +119,17 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "same_chart": {"vi": "Lai Châu và cả nước, 6 tháng đầu năm 2022: cùng thước đo",
                    "en": "Lai Châu and Vietnam, first half of 2022: like for like"},
+    "context_heading": {"vi": "Kỳ khác, chỉ để tham khảo", "en": "Other periods, context only"},
+    "context_intro": {
+        "vi": ("Cả nước chỉ có số của một kỳ hoặc thời điểm khác cho các chỉ tiêu dưới đây; số đó "
+               "được đặt cạnh, ghi rõ cả hai kỳ, nhưng không tính chênh lệch: phần lớn khác biệt "
+               "có thể chỉ do kỳ khác nhau."),
+        "en": ("For these indicators Vietnam's figure covers another period or date; it is shown "
+               "beside the province's, with both periods, but no gap is computed: much of a "
+               "difference could be the difference of periods alone."),
+    },
+    "context": {"vi": "Kỳ khác (tham khảo)", "en": "Other period (context)"},
+    "period_of": {"vi": "{value} ({period})", "en": "{value} ({period})"},
     "proxy_heading": {"vi": "Chỉ tiêu gần đúng: không phải so sánh cùng thước đo",
                       "en": "Proxies: not like-for-like comparisons"},
     "proxy_intro": {

@@ -48,7 +48,10 @@ def quantity_text(value: float, unit: str, qualifier: Any, lang: str) -> str:
 
 
 def gap_text(value: float, unit: str, qualifier: Any, lang: str) -> str:
-    """A signed gap: '+2,73 điểm %', '-0,99 pp' (the qualifier first: '~+1,45 pp')."""
+    """A signed gap: '+2,73 điểm %', '-0,99 pp' (the qualifier first: '~+1,45 pp'); a dash where
+    there is none (an implied value, another period shown as context)."""
+    if value is None or pd.isna(value):
+        return "–"
     return signed_text(Quantity(float(value), str(unit), qualifier_symbol(qualifier)), lang)
 
 
@@ -200,6 +203,7 @@ def vs_national(lang: str, figure_ids: Sequence[str] | None = None) -> Page:
     rows = cmp.compare("national", lang, ids=ids)
     same = rows[rows["comparability"] == "same"]
     proxy = rows[rows["comparability"] == "proxy"]
+    context = rows[rows["comparability"] == "context"]
     nc = _not_comparable(ids, lang, k)
     below = pd.concat([same[same["direction"] == "below"], proxy[proxy["direction"] == "below"]])
 
@@ -225,6 +229,19 @@ def vs_national(lang: str, figure_ids: Sequence[str] | None = None) -> Page:
     if len(proxy):
         blocks += [heading(text("proxy_heading", lang), 2), paragraph(text("proxy_intro", lang))]
         blocks += _comparison_group(proxy, lang, text("proxy_chart", lang), k, "why_proxy")
+    if len(context):
+        blocks += [heading(text("context_heading", lang), 2),
+                   paragraph(text("context_intro", lang)),
+                   _table(lang, [{
+                       text("indicator", lang): str(r.label),
+                       "Lai Châu": text("period_of", lang, period=period_text(str(r.period), lang),
+                                        value=quantity_text(r.value, r.unit, "", lang)),
+                       text("country", lang): text(
+                           "period_of", lang, period=period_text(str(r.baseline_period), lang),
+                           value=quantity_text(r.baseline_value, r.baseline_unit,
+                                               r.baseline_qualifier, lang)),
+                   } for r in context.itertuples()]),
+                   _reasons(context, lang, "why_context", k)]
     if len(nc):
         blocks += [heading(text("nc_heading", lang), 2), paragraph(text("nc_intro", lang))]
         nc_rows = []
@@ -556,8 +573,14 @@ ASSUMPTIONS_VI = {
         "Mọi giá trị và thứ hạng đều thuộc cùng một đợt ước tính của Tổng cục Thống kê.",
     "Lai Châu's figure is the one ranked, and no province ties with it.":
         "Số được xếp hạng là số của bài viết, và không tỉnh nào bằng đúng số đó.",
-    "A province known only to be in a 'top N' is not counted on either side.":
-        "Tỉnh chỉ được biết là thuộc một 'tốp N' không được tính vào bên nào.",
+    "A province ranked above one known to be faster is faster, and one ranked below one "
+    "known to be slower is slower (stated ranks only).":
+        "Tỉnh xếp hạng trên một tỉnh chắc chắn cao hơn thì cũng cao hơn, tỉnh xếp hạng dưới một "
+        "tỉnh chắc chắn thấp hơn thì cũng thấp hơn (chỉ tính thứ hạng được công bố).",
+    "A province known only to be in a 'top N' counts as faster only when a province known to "
+    "be faster is ranked N or lower.":
+        "Tỉnh chỉ được biết là thuộc một 'tốp N' chỉ được tính là cao hơn khi có một tỉnh chắc "
+        "chắn cao hơn xếp hạng N hoặc thấp hơn.",
 }
 
 

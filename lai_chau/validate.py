@@ -350,6 +350,10 @@ def _validate(
                                           column=column))
                 reported.add((column, index))
                 frame.at[index, column] = pd.NA
+        if kind == "boolean":  # the one form of a stored boolean, typed before pandera sees it
+            frame[column] = frame[column].map(
+                lambda v: {"true": True, "false": False}.get(v, pd.NA) if isinstance(v, str)
+                else pd.NA).astype("boolean")
     try:
         typed = _pandera_schema(fields, key).validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as exc:
@@ -667,7 +671,8 @@ def _typed(raw: pd.DataFrame, res: dict[str, Any]) -> pd.DataFrame:
         elif kind == "date":
             column = pd.to_datetime(column).astype("datetime64[ns]")
         elif kind == "boolean":
-            column = column.astype("boolean")
+            column = column.map(lambda v: {"true": True, "false": False}.get(v, pd.NA)
+                                if isinstance(v, str) else pd.NA).astype("boolean")
         else:
             column = column.astype(pd.StringDtype(na_value=np.nan))
         columns[field["name"]] = column

@@ -37,7 +37,8 @@ def _comparison_rows(lang: str) -> pd.DataFrame:
     from lai_chau import compare
 
     rows = compare.compare("national", lang)
-    rows = rows[(rows["unit"] == "percent") & (rows["baseline_unit"] == "percent")]
+    rows = rows[(rows["unit"] == "percent") & (rows["baseline_unit"] == "percent")
+                & rows["comparability"].isin(["same", "proxy"])]  # context rows have no gap
     assert set(rows["comparability"]) == {"same", "proxy"}, "the test needs both kinds"
     return rows
 
