@@ -120,6 +120,16 @@ TEXT: dict[str, dict[str, str]] = {
     "same_chart": {"vi": "Lai Châu và cả nước, 6 tháng đầu năm 2022: cùng thước đo",
                    "en": "Lai Châu and Vietnam, first half of 2022: like for like"},
     "context_heading": {"vi": "Kỳ khác, chỉ để tham khảo", "en": "Other periods, context only"},
+    "revisions_heading": {"vi": "Số liệu cả nước được điều chỉnh về sau",
+                          "en": "National figures revised later"},
+    "revision_item": {
+        "vi": ("{label}: công bố lần đầu {first} ({first_date}), sau điều chỉnh thành {latest}; "
+               "so với số điều chỉnh gần nhất, chênh lệch là {gap}. Bảng trên so số ước lần đầu "
+               "của tỉnh với số công bố lần đầu của cả nước."),
+        "en": ("{label}: first published as {first} ({first_date}), later restated as {latest}; "
+               "against the latest restatement the gap is {gap}. The table above sets the "
+               "province's first estimate against the national first release."),
+    },
     "context_intro": {
         "vi": ("Cả nước chỉ có số của một kỳ hoặc thời điểm khác cho các chỉ tiêu dưới đây; số đó "
                "được đặt cạnh, ghi rõ cả hai kỳ, nhưng không tính chênh lệch: phần lớn khác biệt "
@@ -306,7 +316,9 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "article_says": {"vi": "Bài viết nêu", "en": "The article says"},
     "corroborated": {"vi": "Nguồn khác xác nhận", "en": "Corroborated by"},
-    "context": {"vi": "Bối cảnh", "en": "Context"},
+    "own_body": {"vi": "cơ quan của chính tỉnh, không phải nguồn độc lập",
+                 "en": "the province's own body, not independent"},
+    "index_context": {"vi": "Bối cảnh", "en": "Context"},
     "not_found": {"vi": "chưa tìm thấy", "en": "not found"},
     "differs": {"vi": "khác: {what}", "en": "differs: {what}"},
     "coverage_note": {

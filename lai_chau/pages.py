@@ -21,7 +21,15 @@ import pandas as pd
 from lai_chau import compare as cmp
 from lai_chau import reference
 from lai_chau.errors import unknown
-from lai_chau.i18n import base_text, check_lang, period_text, rank_label, text, unit_name
+from lai_chau.i18n import (
+    base_text,
+    check_lang,
+    date_text,
+    period_text,
+    rank_label,
+    text,
+    unit_name,
+)
 from lai_chau.report import Block, bullets, data_table, heading, paragraph, source_list
 from lai_chau.units import Quantity, qualifier_symbol
 
@@ -226,6 +234,20 @@ def vs_national(lang: str, figure_ids: Sequence[str] | None = None) -> Page:
     if len(same):
         blocks += [heading(text("same_heading", lang), 2), paragraph(text("same_intro", lang))]
         blocks += _comparison_group(same, lang, text("same_chart", lang), k, "why_same")
+    revised = rows[rows["revised_baseline_id"].notna()]
+    if len(revised):
+        items = []
+        for r in revised.itertuples():
+            items.append(text(
+                "revision_item", lang, label=r.baseline_label,
+                first=quantity_text(r.baseline_value, r.baseline_unit, r.baseline_qualifier, lang),
+                first_date=date_text(pd.Timestamp(r.baseline_release), lang),
+                latest=", ".join(
+                    f"{k.quantity(v).format(lang)} "
+                    f"({date_text(pd.Timestamp(k.refs.loc[v, 'release_date']), lang)})"
+                    for v in cmp.revisions(k, r.baseline_id)["id"]),
+                gap=gap_text(r.revised_gap, r.gap_unit, r.gap_qualifier, lang)))
+        blocks.append(bullets(items, text("revisions_heading", lang), kind="note"))
     if len(proxy):
         blocks += [heading(text("proxy_heading", lang), 2), paragraph(text("proxy_intro", lang))]
         blocks += _comparison_group(proxy, lang, text("proxy_chart", lang), k, "why_proxy")
@@ -639,8 +661,13 @@ def _corroboration(figure_id: str, lang: str, k: cmp.Lookup) -> tuple[str, list[
     if same.empty:
         return text("not_found", lang), []
     parts, sources = [], []
+    publishers = reference.sources().set_index("id")
     for _, r in same.iterrows():
         shown = f"{r[f'label_{lang}']} [{r['source_id']}]"
+        publisher = publishers.loc[r["source_id"]]
+        if publisher["publisher_kind"] == "province" and \
+                publisher["publisher_area"] == cmp.PROVINCE:
+            shown += f" ({text('own_body', lang)})"  # it repeats the province: not independent
         if float(r["value"]) != float(fig["value"]):
             shown = text("differs", lang, what=f"{shown}: {k.quantity(r['id']).format(lang)}")
         parts.append(shown)
@@ -698,7 +725,7 @@ def _governance(lang: str, k: cmp.Lookup) -> tuple[list[Any], list[str], list[di
             text("indicator", lang): str(m[f"label_{lang}"]),
             text("article_says", lang): gained,
             text("corroborated", lang): said,
-            text("context", lang): "; ".join(context) or text("nothing_found", lang),
+            text("index_context", lang): "; ".join(context) or text("nothing_found", lang),
         })
         headline.append({text("headline_item", lang): str(m[f"label_{lang}"]),
                          text("value", lang): gained,

@@ -183,7 +183,8 @@ def _feasible_ranks(scope: str) -> list[int]:
     """Brute force: every rank Lai Châu could hold given the peers' values and stated ranks."""
     value = fig(compare.GRDP_FIGURE)["value"]
     peers = reference.provinces()
-    peers = peers[(peers["indicator"] == "grdp") & (peers["province"] != compare.PROVINCE)]
+    peers = peers[(peers["indicator"] == "grdp") & (peers["province"] != compare.PROVINCE)
+                  & (peers["status"] == "ok")]
     members = reference.region_members()
     if scope == "regional":
         region = members.loc[members["province"] == compare.PROVINCE, "region"].iloc[0]

@@ -161,10 +161,13 @@ def test_rejected_rows_say_why_and_are_never_compared() -> None:
 def test_stated_ranks_agree_with_values() -> None:
     peers = reference.provinces()
     peers = peers[(peers["indicator"] == "grdp") & peers["value"].notna()]
-    for col in ("rank_national", "rank_regional"):
-        ranked = peers[peers[col].notna()].sort_values(col)
-        values = list(ranked["value"])
-        assert values == sorted(values, reverse=True), f"{col} is not ordered by growth"
+    peers = peers[peers["status"] == "ok"]
+    for col, groups in (("rank_national", [peers]),
+                        ("rank_regional", [g for _, g in peers.groupby("region")])):
+        for group in groups:
+            ranked = group[group[col].notna()].sort_values(col)
+            values = list(ranked["value"])
+            assert values == sorted(values, reverse=True), f"{col} is not ordered by growth"
 
 
 def test_region_has_all_its_members() -> None:
