@@ -67,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--baseline", type=_choice(BASELINES, "baseline"), default="national")
     p.add_argument("--id", action="append", metavar="FIGURE_ID",
                    help="only this figure (repeatable)")
+    p.add_argument("--vintage", type=_choice(("first", "latest"), "vintage"), default="first",
+                   help="compare with the national first release (default) or its latest "
+                        "restatement")
     p.add_argument("--lang", **lang)
     p.add_argument("--format", **fmt)
 

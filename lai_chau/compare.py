@@ -24,7 +24,7 @@ COLUMNS = [
     "id", "label", "period", "value", "unit", "baseline_id", "baseline_label", "baseline_period",
     "baseline_value", "baseline_unit", "baseline_qualifier", "gap", "gap_unit", "gap_qualifier",
     "ratio", "direction", "comparability", "note", "source_id", "baseline_sources",
-    "baseline_vintage", "baseline_release", "revised_baseline_id", "revised_baseline_value",
+    "vintage", "baseline_release", "revised_baseline_id", "revised_baseline_value",
     "revised_gap",
 ]
 TABLE_COLUMNS = ["id", "value", "unit", "baseline_id", "baseline_value", "gap", "gap_unit",
@@ -762,7 +762,7 @@ def compare(baseline: str = "national", lang: str = "en",
             "gap_qualifier": gap_qualifier, "ratio": ratio, "direction": direction,
             "comparability": kind, "note": note, "source_id": fig["source_id"],
             "baseline_sources": ";".join(k.sources(bid)),
-            "baseline_vintage": _vintage(k, bid), "baseline_release": _release(k, bid),
+            "vintage": _vintage(k, bid), "baseline_release": _release(k, bid),
             "revised_baseline_id": revised_id,
             "revised_baseline_value": k.quantity(revised_id).value if revised_id else None,
             "revised_gap": revised_gap,
@@ -789,7 +789,8 @@ def main(args: argparse.Namespace) -> int:
     """`lai-chau compare --baseline national|prior|region [--lang] [--format]`."""
     from lai_chau.tables import render
 
-    table = compare(args.baseline, args.lang, ids=getattr(args, "id", None))
+    table = compare(args.baseline, args.lang, ids=getattr(args, "id", None),
+                    vintage=getattr(args, "vintage", "first"))
     columns = TABLE_COLUMNS if args.format == "table" else COLUMNS
     sys.stdout.write(render(table.to_dict("records"), columns, args.format))
     return 0

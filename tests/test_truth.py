@@ -266,3 +266,34 @@ def test_an_unknown_rule_is_named(data_copy: Path) -> None:
     edit_row(data_copy / "claims.csv", "claim_grdp_top15", rule="rank_withn")
     with pytest.raises(DataError, match="unknown rule 'rank_withn'; expected one of: "):
         claims.claims("en")
+
+
+# --- vintages -----------------------------------------------------------------------------------
+
+def test_first_estimate_against_first_estimate_with_the_latest_beside_it() -> None:
+    first = compare.compare("national").set_index("id").loc["grdp_growth"]
+    k = compare.Lookup()
+    later = compare.revisions(k, first["baseline_id"])
+    assert first["vintage"] == "first release" and len(later) >= 3
+    latest_id = later["id"].iloc[-1]
+    assert first["revised_baseline_id"] == latest_id
+    assert first["revised_gap"] == pytest.approx(
+        k.quantity("grdp_growth").value - k.quantity(latest_id).value)
+    latest = compare.compare("national", vintage="latest").set_index("id").loc["grdp_growth"]
+    assert latest["baseline_id"] == latest_id and latest["vintage"] == "restated"
+    assert latest["gap"] == pytest.approx(first["revised_gap"])
+    assert list(later["release_date"]) == sorted(later["release_date"])
+
+
+def test_the_vintage_option_of_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    import csv
+    import io
+
+    from lai_chau import cli
+
+    assert cli.main(["compare", "--vintage", "latest", "--format", "csv"]) == 0
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    assert rows["grdp_growth"]["vintage"] == "restated"
+    with pytest.raises(SystemExit):
+        cli.main(["compare", "--vintage", "newest"])
+    assert "unknown vintage 'newest'; expected one of: first, latest" in capsys.readouterr().err
