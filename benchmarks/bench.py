@@ -60,19 +60,19 @@ TARGETS = {
 OFF = {
     "IRI grammar deferral": (
         "import jsonschema\n"  # built here, before the render can defer it
-        "from lai_chau import engine\n"
+        "from lai_chau.render import kernels as engine\n"
         "engine.WARM_CODE = engine.WARM_CODE.replace("
-        "'lai_chau.deferred.defer_iri_grammar()', 'import jsonschema')\n"
+        "'lai_chau.base.deferred.defer_iri_grammar()', 'import jsonschema')\n"
     ),
     "chart JavaScript cache": (
-        "from lai_chau import cache\n"
+        "from lai_chau.base import cache\n"
         "_read = cache.read\n"
         "cache.read = lambda kind, key: None if kind == 'vega' else _read(kind, key)\n"
         "_write = cache.write\n"
         "cache.write = lambda kind, key, data: kind != 'vega' and _write(kind, key, data)\n"
     ),
     "one HTML exporter": (
-        "from lai_chau import render\n"
+        "from lai_chau.render import run as render\n"
         "_exporter = render._exporter\n"
         "def _fresh():\n"
         "    render._exporters.clear()\n"
@@ -81,7 +81,7 @@ OFF = {
     ),
     "validation stamps": "",  # see ablation()
     "warm kernels": (
-        "from lai_chau import render\n"
+        "from lai_chau.render import run as render\n"
         "_render = render.render\n"
         "render.render = lambda **kw: _render(**{**kw, 'warm': False})\n"
     ),
@@ -194,8 +194,8 @@ def floor(work: Path, env: dict[str, str]) -> float:
 
 
 def floor_deferred(work: Path, env: dict[str, str]) -> float:
-    """The same, with the IRI grammar deferred in papermill's process (lai_chau.deferred)."""
-    code = ("from lai_chau.deferred import defer_iri_grammar; defer_iri_grammar()\n"
+    """The same, with the IRI grammar deferred in papermill's process (lai_chau.base.deferred)."""
+    code = ("from lai_chau.base.deferred import defer_iri_grammar; defer_iri_grammar()\n"
             "from papermill.__main__ import papermill; papermill()")
     return run([sys.executable, "-c", code, empty_notebook(work), work / "empty.out.ipynb",
                 "-k", KERNEL, "--no-progress-bar"], work, env)

@@ -7,21 +7,21 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from lai_chau.numbers import LANGS
-from lai_chau.tables import FORMATS
+from lai_chau.present.tables import FORMATS
+from lai_chau.sources.numerals import LANGS
 
 BASELINES = ("national", "prior", "region")
 
 # subcommand -> module whose `main(args) -> int` runs it; imported only when used,
 # so `lai-chau figures` never pays for papermill or altair.
 COMMANDS = {
-    "figures": "lai_chau.article",
-    "extract": "lai_chau.extract",
-    "check": "lai_chau.validate",
-    "compare": "lai_chau.compare",
-    "ranks": "lai_chau.compare:ranks_main",
-    "claims": "lai_chau.claims",
-    "render": "lai_chau.render",
+    "figures": "lai_chau.data.article",
+    "extract": "lai_chau.sources.extract",
+    "check": "lai_chau.data.validate",
+    "compare": "lai_chau.analysis.compare",
+    "ranks": "lai_chau.analysis.compare:ranks_main",
+    "claims": "lai_chau.analysis.claims",
+    "render": "lai_chau.render.run",
 }
 
 
@@ -94,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
-    from lai_chau.errors import LaiChauError
+    from lai_chau.base.errors import LaiChauError
 
     args = build_parser().parse_args(argv)
     module_name, _, function = COMMANDS[args.command].partition(":")

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from lai_chau import paths, validate
+from lai_chau.base import paths
+from lai_chau.data import validate
 
 
 @pytest.fixture
@@ -38,7 +39,7 @@ class Rendered:
 def rendered_reports(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
     """Every report of the matrix rendered in vi and en (two at a time), as `lai-chau render`
     would: once per test session, shared by the render and browser tests."""
-    from lai_chau import render
+    from lai_chau.render import run as render
 
     output = tmp_path_factory.mktemp("reports")
     outcomes = render.render(output=output, jobs=2, progress=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from lai_chau import validate
+from lai_chau.data import validate
 
 
 def edit_row(path: Path, row_id: str, **changes: str) -> None:

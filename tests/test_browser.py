@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 import lai_chau
-from lai_chau import render
-from lai_chau.numbers import format_number
+from lai_chau.render import run as render
+from lai_chau.sources.numerals import format_number
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 import lai_chau
-from lai_chau import charts
-from lai_chau.errors import UsageError
-from lai_chau.i18n import text
-from lai_chau.numbers import format_number
+from lai_chau.base.errors import UsageError
+from lai_chau.present import charts
+from lai_chau.present.i18n import text
+from lai_chau.sources.numerals import format_number
 
 
 def _growth() -> pd.DataFrame:
@@ -33,8 +33,8 @@ def _every_layer_has_tooltips(spec: dict[str, Any]) -> None:
 
 
 def _comparison_rows(lang: str) -> pd.DataFrame:
-    """lai_chau.compare's national comparison in percent: like-for-like rows and proxies."""
-    from lai_chau import compare
+    """The national comparison (lai_chau.analysis.compare) in percent: like for like and proxies."""
+    from lai_chau.analysis import compare
 
     rows = compare.compare("national", lang)
     rows = rows[(rows["unit"] == "percent") & (rows["baseline_unit"] == "percent")
@@ -190,7 +190,7 @@ def test_unknown_chart_mode_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_peer_bars_highlight_the_province_and_draw_the_national_rule(lang: str) -> None:
-    from lai_chau import pages
+    from lai_chau.present import pages
 
     rows = pages.peers("grdp", lang)
     spec = charts.peer_bars(rows, lang=lang, title="Tăng trưởng", highlight="Lai Châu",
@@ -212,7 +212,7 @@ def test_peer_bars_highlight_the_province_and_draw_the_national_rule(lang: str) 
 
 
 def test_peer_bars_need_the_highlighted_place() -> None:
-    from lai_chau import pages
+    from lai_chau.present import pages
 
     with pytest.raises(UsageError, match="not among the places"):
         charts.peer_bars(pages.peers("grdp", "en"), lang="en", title="t", highlight="Hà Nội")
@@ -220,7 +220,7 @@ def test_peer_bars_need_the_highlighted_place() -> None:
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_history_bars_keep_the_order_and_name_each_kind(lang: str) -> None:
-    from lai_chau import pages
+    from lai_chau.present import pages
 
     past = pages.history("grdp", lang)
     spec = charts.history_bars(past, lang=lang, title="GRDP").to_dict()
@@ -238,7 +238,7 @@ def test_history_bars_keep_the_order_and_name_each_kind(lang: str) -> None:
 
 
 def test_history_bars_refuse_repeated_periods_and_mixed_units() -> None:
-    from lai_chau import pages
+    from lai_chau.present import pages
 
     past = pages.history("grdp", "en")
     with pytest.raises(UsageError, match="unique"):
@@ -266,7 +266,7 @@ def test_rank_chart_draws_a_range_as_a_band(lang: str) -> None:
 
 
 def test_a_kind_keeps_its_colour_from_chart_to_chart() -> None:
-    from lai_chau import pages
+    from lai_chau.present import pages
 
     colors = {text("kind_year", "en"): "#111111", text("kind_part", "en"): "#222222"}
     for indicator in ("grdp", "tourism_revenue"):

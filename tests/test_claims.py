@@ -12,10 +12,12 @@ import pandas as pd
 import pytest
 from datafiles import edit_row
 
-from lai_chau import claims, compare, paths, reference, validate
+from lai_chau.analysis import claims, compare
+from lai_chau.base import paths
+from lai_chau.base.errors import UsageError
 from lai_chau.cli import main
-from lai_chau.errors import UsageError
-from lai_chau.units import Quantity
+from lai_chau.data import reference, validate
+from lai_chau.data.units import Quantity
 
 
 @pytest.fixture(scope="module")

@@ -12,10 +12,12 @@ import pandas as pd
 import pytest
 from datafiles import edit_row
 
-from lai_chau import compare, paths, reference, validate
+from lai_chau.analysis import compare
+from lai_chau.base import paths
+from lai_chau.base.errors import DataError, LaiChauError, UsageError
 from lai_chau.cli import main
-from lai_chau.errors import DataError, LaiChauError, UsageError
-from lai_chau.units import Quantity, UnitError
+from lai_chau.data import reference, validate
+from lai_chau.data.units import Quantity, UnitError
 
 REQUIRED_CSV = ["id", "value", "baseline_value", "gap", "gap_unit", "direction", "comparability"]
 

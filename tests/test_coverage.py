@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from lai_chau import paths
-from lai_chau.extract import Mention, extract
+from lai_chau.base import paths
+from lai_chau.sources.extract import Mention, extract
 
 # which extractor kinds can carry a figure of a given unit (data/figures.csv `unit`)
 KINDS_BY_UNIT = {

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from lai_chau import paths
+from lai_chau.base import paths
 from lai_chau.cli import main
-from lai_chau.extract import COLUMNS, KINDS, ExtractInputError, Mention, extract, read_text
+from lai_chau.sources.extract import COLUMNS, KINDS, ExtractInputError, Mention, extract, read_text
 
 # Sentences from other Vietnamese economic reports (the research dossier's snippets and
 # statistics-office releases), each with the mentions expected in order:

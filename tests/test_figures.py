@@ -11,9 +11,9 @@ import sys
 import pytest
 
 import lai_chau
-from lai_chau import paths
+from lai_chau.base import paths
+from lai_chau.base.errors import UsageError
 from lai_chau.cli import main
-from lai_chau.errors import UsageError
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from lai_chau import atomic, cache, paths, render, validate
+from lai_chau.base import atomic, cache, paths
+from lai_chau.data import validate
+from lai_chau.render import run as render
 
 LAI_CHAU = [sys.executable, "-m", "lai_chau"]
 
@@ -446,7 +448,7 @@ def test_a_truncated_cache_entry_is_dropped(tmp_path: Path,
 
 def test_a_truncated_vega_bundle_is_rebuilt(tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    from lai_chau import vega
+    from lai_chau.present import vega
 
     monkeypatch.setenv(cache.ENV, str(tmp_path / "cache"))
     good = vega._vl_convert_bundle()  # built, or read from the project cache, then stored
@@ -465,7 +467,7 @@ def test_a_truncated_vega_bundle_is_rebuilt(tmp_path: Path,
 def test_text_that_mentions_a_url_is_not_a_network_load(text: str) -> None:
     import html as html_module
 
-    from lai_chau.vega import json_for_script
+    from lai_chau.present.vega import json_for_script
 
     spec = {"data": {"values": [{"label": text}]}, "title": text}
     page = (f"<p>{html_module.escape(text)}</p><td title=\"{html_module.escape(text)}\">x</td>"
@@ -474,7 +476,7 @@ def test_text_that_mentions_a_url_is_not_a_network_load(text: str) -> None:
 
 
 def test_a_remote_url_in_a_chart_spec_is_named_with_its_path() -> None:
-    from lai_chau.vega import json_for_script
+    from lai_chau.present.vega import json_for_script
 
     spec = {"layer": [{"data": {"url": "https://example.org/d.csv"}}]}
     page = f"<script>\n  var spec = {json_for_script(spec)};\n  var opts = {{}};\n</script>"

@@ -18,7 +18,8 @@ from urllib.request import Request, urlopen
 
 import pytest
 
-from lai_chau import notebooks, paths
+from lai_chau.base import paths
+from lai_chau.render import notebooks
 
 pytestmark = pytest.mark.slow
 

@@ -18,7 +18,9 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from nbformat.v4.rwbase import split_lines
 
-from lai_chau import notebooks, paths, validate
+from lai_chau.base import paths
+from lai_chau.data import validate
+from lai_chau.render import notebooks
 
 OVERVIEW = paths.NOTEBOOKS / "1.0-overview.ipynb"
 PARAMETERS = 'lang: str = "vi"  # vi or en'

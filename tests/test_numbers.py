@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lai_chau.errors import UsageError
-from lai_chau.numbers import (
+from lai_chau.base.errors import UsageError
+from lai_chau.sources.numerals import (
     UNITS,
     NumberError,
     format_number,
@@ -307,7 +307,7 @@ def test_vietnamese_quantities_round_trip_through_the_extractor(value: Decimal, 
 def test_one_unit_vocabulary_for_labels_and_dimensions() -> None:
     """Every unit has a display label (numbers.UNITS) and a dimension (units.UNITS), and
     every unit used by a data file has both."""
-    from lai_chau import units, validate
+    from lai_chau.data import units, validate
 
     assert set(UNITS) == set(units.UNITS)
     for name in validate.resource_names():

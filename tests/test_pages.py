@@ -12,11 +12,13 @@ import pytest
 from datafiles import edit_row
 
 import lai_chau
-from lai_chau import claims, compare, pages, reference, report
-from lai_chau.errors import UsageError
-from lai_chau.i18n import text
-from lai_chau.numbers import format_number
-from lai_chau.units import Quantity
+from lai_chau.analysis import claims, compare
+from lai_chau.base.errors import UsageError
+from lai_chau.data import reference
+from lai_chau.data.units import Quantity
+from lai_chau.present import pages, report
+from lai_chau.present.i18n import text
+from lai_chau.sources.numerals import format_number
 
 LANGS = ["vi", "en"]
 
@@ -326,7 +328,7 @@ def test_governance_years_and_coverage_come_from_the_data(lang: str) -> None:
     plain = "\n".join(b.plain for b in page.blocks if isinstance(b, report.Block))
     figs = lai_chau.figures()
     moves = figs[figs["measure"] == "rank_change"]
-    from lai_chau.i18n import base_text, period_text
+    from lai_chau.present.i18n import base_text, period_text
 
     intro = text("governance_intro", lang, n=len(moves),
                  period=", ".join(period_text(p, lang) for p in dict.fromkeys(moves["period"])),
@@ -350,7 +352,7 @@ def test_a_rank_loss_is_shown_with_its_sign(data_copy: Path) -> None:
 
 
 def test_vietnamese_interface_text_has_no_english_words() -> None:
-    from lai_chau.i18n import TEXT
+    from lai_chau.present.i18n import TEXT
 
     english = re.compile(r"\b(the|proxy|growth|rank|of|and|higher|lower|estimate|target)\b",
                          re.IGNORECASE)

@@ -13,7 +13,10 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from lai_chau import cache, engine, paths, render, vega
+from lai_chau.base import cache, paths
+from lai_chau.present import vega
+from lai_chau.render import kernels as engine
+from lai_chau.render import run as render
 
 KERNELSPEC = {"display_name": "Python 3 (lai-chau)", "language": "python", "name": "lai-chau"}
 
@@ -23,7 +26,7 @@ import os, sys, warnings
 import altair as alt
 import pandas as pd
 import lai_chau
-from lai_chau import charts
+from lai_chau.present import charts
 leak = "from the first report"
 os.environ["LAI_CHAU_TEST_LEAK"] = "1"
 pd.set_option("display.precision", 1)
@@ -50,12 +53,13 @@ print({
     "path": "/nonexistent" in sys.path,
     "files": sorted(p.name for p in pathlib.Path(".").iterdir()
                     if not p.name.startswith("kernel-")),  # a cold kernel's IPC sockets
-    "lai_chau": [m for m in sys.modules if m == "lai_chau" or m.startswith("lai_chau.charts")],
+    "lai_chau": [m for m in sys.modules
+                 if m == "lai_chau" or m.startswith("lai_chau.present.charts")],
 })
 """
 CHART = """
 import lai_chau
-from lai_chau import charts
+from lai_chau.present import charts
 figures = lai_chau.figures()
 growth = figures[(figures["measure"] == "growth_yoy") & (figures["unit"] == "percent")]
 charts.figure_bars(growth, lang=lang, title="growth")
@@ -143,7 +147,7 @@ def test_a_process_pool_executor_renders_too(tmp_path: Path) -> None:
 def test_the_iri_grammar_is_built_only_when_an_iri_is_checked() -> None:
     code = """
 import sys
-import lai_chau.render  # imports nbformat, hence jsonschema
+import lai_chau.render.run  # imports nbformat, hence jsonschema
 import altair
 import importlib.util
 assert importlib.util.find_spec("rfc3987_syntax").name == "rfc3987_syntax"  # still findable

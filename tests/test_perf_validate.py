@@ -11,8 +11,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lai_chau import cache, paths, validate
-from lai_chau.errors import DataError
+from lai_chau.base import cache, paths
+from lai_chau.base.errors import DataError
+from lai_chau.data import validate
 
 
 @pytest.fixture

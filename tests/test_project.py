@@ -6,7 +6,7 @@ import re
 import subprocess
 import tomllib
 
-from lai_chau import paths
+from lai_chau.base import paths
 
 ROOT = paths.ROOT
 

@@ -9,9 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lai_chau import compare, paths, reference, units, validate
+from lai_chau.analysis import compare
+from lai_chau.base import paths
+from lai_chau.base.errors import LIST_LIMIT, UsageError, unknown
 from lai_chau.cli import main
-from lai_chau.errors import LIST_LIMIT, UsageError, unknown
+from lai_chau.data import reference, units, validate
 
 VALUE_TABLES = {"national": reference.national, "lai_chau_prior": reference.prior,
                 "provinces_h1_2022": reference.provinces}
@@ -215,7 +217,7 @@ def test_broken_source_id_is_reported_with_file_and_column(
 
 
 def test_vietnamese_number_in_a_reference_file_is_rejected(data_copy: Path) -> None:
-    from lai_chau.errors import DataError
+    from lai_chau.base.errors import DataError
 
     path = data_copy / "national.csv"
     text = path.read_text(encoding="utf-8").replace(",6.42,percent,", ',"6,42",percent,', 1)

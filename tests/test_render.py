@@ -19,8 +19,10 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from lai_chau import atomic, cli, paths, render
-from lai_chau.errors import DataError, UsageError
+from lai_chau import cli
+from lai_chau.base import atomic, paths
+from lai_chau.base.errors import DataError, UsageError
+from lai_chau.render import run as render
 
 KERNELSPEC = {"display_name": "Python 3 (lai-chau)", "language": "python", "name": "lai-chau"}
 
@@ -297,7 +299,8 @@ def _rewrite_csv(path: Path, key: str, value: str, column: str, change: Callable
 def test_text_from_data_is_escaped(
     data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from lai_chau import pages, reference, validate
+    from lai_chau.data import reference, validate
+    from lai_chau.present import pages
 
     hostile = "<script>alert(1)</script> "
     # a label, a source title and a comparability reason, each shown on a page; the quotes
@@ -347,7 +350,7 @@ def test_atomic_write_keeps_the_old_file_when_the_write_fails(
 
 def test_committed_reports_are_the_reports_the_inputs_give(rendered_reports) -> None:
     """reports/ in git is what `make reports` renders now: no stale report passes as current."""
-    from lai_chau import paths
+    from lai_chau.base import paths
 
     fresh = sorted(p.relative_to(rendered_reports.output)
                    for p in rendered_reports.output.rglob("*.html"))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import lai_chau
-from lai_chau import report
-from lai_chau.numbers import format_number
+from lai_chau.present import report
+from lai_chau.sources.numerals import format_number
 
 
 def test_every_figure_is_in_exactly_one_overview_section() -> None:
@@ -30,7 +30,7 @@ def test_figure_items_escape_text_from_data() -> None:
 
 
 def test_english_items_carry_the_translated_sentence() -> None:
-    from lai_chau import seed
+    from lai_chau.sources import seed
 
     row = lai_chau.figures().iloc[0]
     english = seed.translate_span(int(row["start"]), int(row["end"]))
@@ -64,7 +64,7 @@ def test_bullets_and_source_lists_escape_text_from_data() -> None:
     block = report.bullets(["a <b>", "c"], title="<i>t</i>", kind="alert")
     assert "&lt;b&gt;" in block.html and "&lt;i&gt;t&lt;/i&gt;" in block.html
     assert 'class="lc-box lc-box-alert"' in block.html
-    from lai_chau import reference
+    from lai_chau.data import reference
 
     source = reference.source("article")
     listed = report.source_list(["article", "article"], "vi")
@@ -74,7 +74,7 @@ def test_bullets_and_source_lists_escape_text_from_data() -> None:
 
 
 def test_periods_of_the_reference_data_read_naturally() -> None:
-    from lai_chau.i18n import period_text
+    from lai_chau.present.i18n import period_text
 
     cases = {
         "2022Q1": ("quý I/2022", "Q1 2022"),
@@ -101,8 +101,8 @@ def test_publication_dates_are_formatted_as_precisely_as_given() -> None:
 
 
 def test_source_lists_format_both_dates() -> None:
-    from lai_chau import reference
-    from lai_chau.i18n import date_text
+    from lai_chau.data import reference
+    from lai_chau.present.i18n import date_text
 
     record = reference.source("article")
     for lang in ("vi", "en"):

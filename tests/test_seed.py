@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from lai_chau import paths, seed
-from lai_chau.errors import DataError, UsageError
+from lai_chau.base import paths
+from lai_chau.base.errors import DataError, UsageError
+from lai_chau.sources import seed
 
 SHARED_SEED = paths.ROOT.parent / "shared" / "seeds" / "000_2ca180b2b93b7a78.txt"
 IMMUTABLE = "the raw source is immutable: restore it from ../shared/seeds/ rather than editing it"
@@ -137,7 +138,7 @@ def test_lai_chau_seeds_is_honoured(seeds_copy: Path) -> None:
 
 
 def test_importing_seed_does_not_import_pandas() -> None:
-    code = "import sys, lai_chau.seed; print('pandas' in sys.modules)"
+    code = "import sys, lai_chau.sources.seed; print('pandas' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "False"

@@ -10,9 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lai_chau import claims, compare, reference, validate
-from lai_chau.errors import DataError
-from lai_chau.extract import extract
+from lai_chau.analysis import claims, compare
+from lai_chau.base.errors import DataError
+from lai_chau.data import reference, validate
+from lai_chau.sources.extract import extract
 from tests.datafiles import edit_row
 
 VALUE_TABLES = {"national": reference.national, "lai_chau_prior": reference.prior,

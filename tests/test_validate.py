@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from datafiles import edit_row
 
-from lai_chau import paths, validate
+from lai_chau.base import paths
+from lai_chau.base.errors import DataError
 from lai_chau.cli import main
-from lai_chau.errors import DataError
+from lai_chau.data import validate
 
 
 def first_id(name: str) -> str:
@@ -252,7 +253,7 @@ def test_comparability_baseline_id_must_resolve(
         "comparability.csv, row ",
         f"(id '{row_id}'), column 'baseline_id'",
         f"{baseline_id!r} is not an id of national",
-        "or a derived number of lai_chau.compare",
+        "or a derived number of lai_chau.analysis.compare",
     )
     assert err.count(f"{baseline_id!r} is not an id") == uses
     with pytest.raises(DataError, match="column 'baseline_id'") as caught:
@@ -261,7 +262,7 @@ def test_comparability_baseline_id_must_resolve(
 
 
 def test_comparability_baseline_id_may_name_a_derived_number() -> None:
-    from lai_chau import compare
+    from lai_chau.analysis import compare
 
     table = validate.load("comparability")
     derived = {d.id for d in compare.DERIVED}

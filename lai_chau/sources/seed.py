@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from lai_chau import paths
-from lai_chau.errors import DataError, UsageError, unknown
+from lai_chau.base import paths
+from lai_chau.base.errors import DataError, UsageError, unknown
 
 SUMS_NAME = "SHA256SUMS"
 COLUMNS = ("sentence_id", "paragraph", "start", "end", "vi", "en")
@@ -70,7 +70,7 @@ def _read_bytes(path: Path) -> bytes:
 
 @functools.lru_cache(maxsize=4)
 def _text(path: Path) -> str:
-    from lai_chau.encoding import decode_utf8
+    from lai_chau.base.encoding import decode_utf8
 
     return decode_utf8(_read_bytes(path), _show(path), f"; {IMMUTABLE}")
 
@@ -138,7 +138,7 @@ def _load(csv_path: Path, seed: Path) -> tuple[Sentence, ...]:
         data = csv_path.read_bytes()
     except FileNotFoundError:
         raise DataError(file, "file is missing; it holds the seed's sentences") from None
-    from lai_chau.encoding import decode_utf8
+    from lai_chau.base.encoding import decode_utf8
 
     out: list[Sentence] = []
     row = 1

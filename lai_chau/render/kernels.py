@@ -52,15 +52,15 @@ from papermill.engines import NBClientEngine, papermill_engines
 from papermill.log import logger
 from papermill.utils import merge_kwargs, remove_args
 
-from lai_chau import atomic
+from lai_chau.base import atomic
 
 ENGINE = "lai-chau-warm"
 START_TIMEOUT = 60  # seconds for a kernel to start and answer
 MAX_REPORTS = 50  # then a kernel is replaced: what a long-lived kernel accumulates stays bounded
 # Imported by every kernel once, before its first report: what report notebooks import anyway.
-WARM_IMPORTS = ("lai_chau.charts", "lai_chau.report", "lai_chau.pages")
+WARM_IMPORTS = ("lai_chau.present.charts", "lai_chau.present.report", "lai_chau.present.pages")
 # `lai_chau` modules kept across reports: stateless helpers whose re-import gains nothing.
-KEEP_MODULES = ("lai_chau.deferred",)
+KEEP_MODULES = ("lai_chau.base.deferred",)
 # Module attributes the kernel itself rebinds on every execution (IPython's hooks and streams,
 # the last exception, the output cache `_`): never a report's doing.
 VOLATILE_ATTRIBUTES: dict[str, tuple[str, ...]] = {
@@ -76,8 +76,8 @@ VOLATILE_ATTRIBUTES: dict[str, tuple[str, ...]] = {
 WARM_CODE = """
 def __lai_chau_warm():
     import os, sys, types, warnings
-    import lai_chau.deferred
-    lai_chau.deferred.defer_iri_grammar()
+    import lai_chau.base.deferred
+    lai_chau.base.deferred.defer_iri_grammar()
     for name in {imports!r}:
         __import__(name)
     state = types.ModuleType("_lai_chau_warm_state")

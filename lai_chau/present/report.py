@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from lai_chau.i18n import (
+from lai_chau.present.i18n import (
     base_text,
     check_lang,
     date_text,
@@ -22,7 +22,7 @@ from lai_chau.i18n import (
     qualifier_text,
     text,
 )
-from lai_chau.numbers import format_number
+from lai_chau.sources.numerals import format_number
 
 
 def value_text(row: Any, lang: str) -> str:
@@ -67,7 +67,7 @@ def paragraph(body: str) -> Block:
 
 
 def _translation(start: int, end: int) -> str:
-    from lai_chau import seed
+    from lai_chau.sources import seed
 
     return seed.translate_span(int(start), int(end))
 
@@ -141,7 +141,7 @@ def figure_table(figures: pd.DataFrame, lang: str) -> Block:
 
 def plain_table(figures: pd.DataFrame, lang: str) -> str:
     """The figures as a plain-text table (what nbval compares in the headline cell)."""
-    from lai_chau.tables import render
+    from lai_chau.present.tables import render
 
     rows = table_rows(figures, lang)
     columns = list(rows[0]) if rows else [text(k, lang) for k in TABLE_COLUMNS]
@@ -156,7 +156,7 @@ def data_table(rows: Sequence[dict[str, str]], columns: Sequence[str] | None = N
     Cells of the `nowrap` columns (values with their units: '+2,73 điểm %') do not break
     across lines.
     """
-    from lai_chau.tables import render
+    from lai_chau.present.tables import render
 
     columns = list(columns if columns is not None else (rows[0] if rows else []))
     head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
@@ -216,8 +216,8 @@ def source_list(source_ids: Iterable[str], lang: str) -> Block:
     """The sources behind a page, in order of first use: '[id] title, publisher, date, URL'.
 
     The ids are those the charts' source lines and the tables cite; titles in the reader's
-    language where data/sources.csv has one (lai_chau.reference.source_title)."""
-    from lai_chau import reference
+    language where data/sources.csv has one (lai_chau.data.reference.source_title)."""
+    from lai_chau.data import reference
 
     lang = check_lang(lang)
     items, plain = [], []
@@ -311,14 +311,14 @@ def sections(figures: pd.DataFrame, defined: Sequence[Section] = OVERVIEW_SECTIO
 
 
 def section_chart(section: Section, figures: pd.DataFrame, lang: str) -> Any | None:
-    """The section's bar chart (lai_chau.charts.figure_bars), or None if it has none."""
+    """The section's bar chart (lai_chau.present.charts.figure_bars), or None if it has none."""
     if section.chart is None:
         return None
     measure, unit = section.chart
     rows = figures[(figures["measure"] == measure) & (figures["unit"] == unit)]
     if len(rows) < 2:
         return None
-    from lai_chau import charts
+    from lai_chau.present import charts
 
     title = section.chart_title.get(lang) or measure_name(measure, lang)
     return charts.figure_bars(rows, lang=lang, title=title)
@@ -338,7 +338,7 @@ def overview(figures: pd.DataFrame, lang: str) -> Iterable[Any]:
 
 def title_block(name: str, lang: str) -> Block:
     """A report's h1 (its title in notebooks/reports.toml) and intro (i18n text `<name>_intro`)."""
-    from lai_chau.render import load_matrix
+    from lai_chau.render.run import load_matrix
 
     title = load_matrix().report(name).titles[check_lang(lang)]
     return Block(heading(title, 1).html + "\n" + paragraph(text(f"{name}_intro", lang)).html,

@@ -31,7 +31,7 @@ def _vl_convert_bundle() -> str:
     """vl_convert.javascript_bundle(), from the cache when this version's is there."""
     from importlib import metadata
 
-    from lai_chau import cache
+    from lai_chau.base import cache
 
     try:
         key = f"vl-convert-{metadata.version('vl-convert-python')}.js"

@@ -3,9 +3,10 @@ past and its 2022 plan, against its region, and the check of the article's claim
 
 Each page function returns a Page: what the report shows after its title (report blocks and
 Altair charts, in order), its headline figures as a plain-text table (the cell nbval compares)
-and the ids of the sources it cites. Numbers come from lai_chau.compare / lai_chau.claims and the
-data files, formatted for the reader (lai_chau.units.Quantity.format); interface words from
-lai_chau.i18n; every text from data is escaped by the report blocks.
+and the ids of the sources it cites. Numbers come from lai_chau.analysis.compare /
+lai_chau.analysis.claims and the
+data files, formatted for the reader (lai_chau.data.units.Quantity.format); interface words from
+lai_chau.present.i18n; every text from data is escaped by the report blocks.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from typing import Any
 
 import pandas as pd
 
-from lai_chau import compare as cmp
-from lai_chau import reference
-from lai_chau.errors import unknown
-from lai_chau.i18n import (
+from lai_chau.analysis import compare as cmp
+from lai_chau.base.errors import unknown
+from lai_chau.data import reference
+from lai_chau.data.units import Quantity, qualifier_symbol
+from lai_chau.present.i18n import (
     base_text,
     check_lang,
     date_text,
@@ -30,8 +32,7 @@ from lai_chau.i18n import (
     text,
     unit_name,
 )
-from lai_chau.report import Block, bullets, data_table, heading, paragraph, source_list
-from lai_chau.units import Quantity, qualifier_symbol
+from lai_chau.present.report import Block, bullets, data_table, heading, paragraph, source_list
 
 
 @dataclass
@@ -177,7 +178,7 @@ def _comparison_group(rows: pd.DataFrame, lang: str, title: str, k: cmp.Lookup,
                       reason_key: str) -> list[Any]:
     """For each unit among `rows`: a dot chart when there are two pairs or more, the table of the
     same pairs, then the reasons."""
-    from lai_chau import charts
+    from lai_chau.present import charts
 
     out: list[Any] = []
     groups = _by_unit(rows)
@@ -292,7 +293,7 @@ def vs_national(lang: str, figure_ids: Sequence[str] | None = None) -> Page:
 
 def _figure_value(fig: Any, lang: str) -> str:
     """A figure's value as the overview writes it ('tốp 15' for a rank bound)."""
-    from lai_chau.report import value_text
+    from lai_chau.present.report import value_text
 
     return value_text(fig, lang)
 
@@ -411,7 +412,7 @@ def vs_prior(lang: str, figure_ids: Sequence[str] | None = None,
     """Lai Châu against its own past and its 2022 plan: the values a year earlier the article
     implies, H1 growth against the full-year target (said carefully), each indicator's growth
     period by period (FY2022 estimate, 2023, H1 2024, H1 2025...), and the other comparisons."""
-    from lai_chau import charts
+    from lai_chau.present import charts
 
     lang = check_lang(lang)
     ids = _check_ids(figure_ids)
@@ -526,7 +527,7 @@ def _region(lang: str) -> tuple[str, str, pd.DataFrame]:
     members = reference.region_members()
     mine = members[members["province"] == cmp.PROVINCE]
     if mine.empty:
-        from lai_chau.errors import DataError
+        from lai_chau.base.errors import DataError
 
         raise DataError("data/region_members.csv", f"{cmp.PROVINCE} is not listed in any region")
     code = str(mine["region"].iloc[0])
@@ -588,7 +589,8 @@ def _total(base: Any) -> int | None:
     return int(match.group(1)) if match else None
 
 
-# The assumptions of lai_chau.compare.RankBounds, for Vietnamese readers (a test checks that
+# The assumptions of lai_chau.analysis.compare.RankBounds, for Vietnamese readers (a test checks
+# that
 # every assumption has its translation).
 ASSUMPTIONS_VI = {
     "All values and ranks come from the same round of GSO estimates.":
@@ -616,7 +618,8 @@ def assumption_text(assumption: str, lang: str) -> str:
 
 
 def rank_rows(scope: str, lang: str, k: cmp.Lookup | None = None) -> pd.DataFrame:
-    """Lai Châu's GRDP-growth ranks on one scale for lai_chau.charts.rank_chart: the article's
+    """Lai Châu's GRDP-growth ranks on one scale for lai_chau.present.charts.rank_chart: the
+    article's
     'top N' (national), the range the peers allow, and later ranks as context."""
     lang = check_lang(lang)
     k = k or cmp.Lookup()
@@ -677,7 +680,7 @@ def _corroboration(figure_id: str, lang: str, k: cmp.Lookup) -> tuple[str, list[
 
 def _governance(lang: str, k: cmp.Lookup) -> tuple[list[Any], list[str], list[dict[str, str]]]:
     """The PAPI, PAR INDEX and PCI moves: chart, table with corroboration and context, notes."""
-    from lai_chau import charts
+    from lai_chau.present import charts
 
     figs = k.figures
     moves = figs[figs["measure"] == "rank_change"]
@@ -741,7 +744,7 @@ def vs_region(lang: str, peer_indicator: str = "grdp") -> Page:
     """Lai Châu against its region: peers' H1-2022 growth with Lai Châu highlighted, the rank
     bounds and their assumptions, the provinces with no figure, the sectors, and the PAPI /
     PAR INDEX / PCI moves with what other sources corroborate."""
-    from lai_chau import charts
+    from lai_chau.present import charts
 
     lang = check_lang(lang)
     k = cmp.Lookup()
@@ -855,7 +858,7 @@ def vs_region(lang: str, peer_indicator: str = "grdp") -> Page:
 # ----------------------------------------------------------------------------- claims
 def verdict_badge(verdict: str, lang: str) -> str:
     """HTML of a verdict's badge: its word in `lang`, coloured by verdict."""
-    from lai_chau.claims import VERDICTS
+    from lai_chau.analysis.claims import VERDICTS
 
     if verdict not in VERDICTS:
         raise unknown("verdict", verdict, VERDICTS)
@@ -904,9 +907,9 @@ def claim_card(row: Any, lang: str, quote: str | None = None) -> Block:
 def claims_page(lang: str, verdicts: Sequence[str] | None = None,
                 omitted: bool = True) -> Page:
     """Every claim with its verdict, evidence and sources, then what the article leaves out
-    (lai_chau.claims' `omitted_` rows: where Lai Châu is below the national figure)."""
-    from lai_chau import claims
-    from lai_chau.validate import load
+    (lai_chau.analysis.claims' `omitted_` rows: where Lai Châu is below the national figure)."""
+    from lai_chau.analysis import claims
+    from lai_chau.data.validate import load
 
     lang = check_lang(lang)
     chosen = list(claims.VERDICTS if verdicts is None else verdicts)

@@ -59,7 +59,7 @@ def is_valid_syntax(term: str, value: str) -> bool:
     return bool(_real().is_valid_syntax(term=term, value=value))
 
 
-_standin = _Standin(MODULE, "Stand-in for rfc3987_syntax (lai_chau.deferred): the real module "
+_standin = _Standin(MODULE, "Stand-in for rfc3987_syntax (lai_chau.base.deferred): the real module "
                             "is imported on first use.")
 _standin.is_valid_syntax = is_valid_syntax  # type: ignore[attr-defined]
 

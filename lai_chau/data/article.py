@@ -7,7 +7,7 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from lai_chau.errors import unknown
+from lai_chau.base.errors import unknown
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -49,7 +49,7 @@ class Figure:
 
 def figures() -> pd.DataFrame:
     """Every numeric figure of the article, validated against its schema, in article order."""
-    from lai_chau.validate import load
+    from lai_chau.data.validate import load
 
     return load("figures")
 
@@ -90,7 +90,7 @@ def figure(figure_id: str) -> Figure:
 
 def main(args: argparse.Namespace) -> int:
     """`lai-chau figures [--format table|csv|json]`."""
-    from lai_chau.tables import render
+    from lai_chau.present.tables import render
 
     table = figures()
     sys.stdout.write(render(table.to_dict("records"), CLI_COLUMNS, args.format))

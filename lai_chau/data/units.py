@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from lai_chau.errors import LaiChauError
+from lai_chau.base.errors import LaiChauError
 
 
 class UnitError(LaiChauError):
@@ -247,8 +247,8 @@ class Quantity:
 
     def format(self, lang: str, digits: int = 2) -> str:
         """The quantity for a reader: '9,15%' (vi) or '9.15%' (en), '> 24%' with its qualifier."""
-        from lai_chau.i18n import check_lang
-        from lai_chau.numbers import format_number
+        from lai_chau.present.i18n import check_lang
+        from lai_chau.sources.numerals import format_number
 
         check_lang(lang)
         prefix = {"": "", "~": "~"}.get(self.qualifier, self.qualifier + " ")

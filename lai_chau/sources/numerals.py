@@ -9,10 +9,10 @@ from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING
 
-from lai_chau.errors import LaiChauError, unknown
+from lai_chau.base.errors import LaiChauError, unknown
 
 if TYPE_CHECKING:  # pragma: no cover
-    from lai_chau.extract import Mention
+    from lai_chau.sources.extract import Mention
 
 # The languages of every display and report: the one definition (cli, i18n, render import it).
 LANGS = ("vi", "en")
@@ -37,7 +37,7 @@ class UnitLabel:
 
 
 # The one unit vocabulary of the project: the `unit` column of every data file and the
-# extractor's units (lai_chau.units.UNITS gives each its dimension and scale; a test keeps the
+# extractor's units (lai_chau.data.units.UNITS gives each its dimension and scale; a test keeps the
 # two tables' keys equal). Vietnamese labels follow the article ("9,15%", "1.620 tấn",
 # "4,6 điểm %", "25 bậc"); English ones are the usual short forms ("pp" = percentage points,
 # "t" = tonnes). Scaled units carry the scale in the label: 1800 "billion VND" is
@@ -87,7 +87,9 @@ def _check_lang(lang: str) -> None:
 def symbols(lang: str) -> tuple[str, str]:
     """(decimal, grouping) symbols of `lang` from CLDR via Babel: vi (',', '.'), en ('.', ',')."""
     _check_lang(lang)
-    from babel import numbers as bn  # loaded on first use: keeps `import lai_chau.extract` light
+    from babel import (
+        numbers as bn,  # loaded on first use: keeps `import lai_chau.sources.extract` light
+    )
 
     return bn.get_decimal_symbol(lang), bn.get_group_symbol(lang)
 
@@ -210,10 +212,11 @@ def parse_quantity(text: str) -> Mention:
     """Read one Vietnamese quantity ("9,15%", "1.620 tấn", "tốp 15", "29/63", "15/6/2022").
 
     The whole text (after an optional qualifier such as "gần") must be one mention of
-    lai_chau.extract: its kind tells a figure (percent, tonnes, rank...) from a date, a year,
+    lai_chau.sources.extract: its kind tells a figure (percent, tonnes, rank...) from a date, a
+    year,
     a period or a name. Raises NumberError otherwise.
     """
-    from lai_chau.extract import extract
+    from lai_chau.sources.extract import extract
 
     if not isinstance(text, str):
         raise NumberError(f"expected a string holding a quantity, got {type(text).__name__}")

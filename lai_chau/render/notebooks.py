@@ -1,6 +1,6 @@
 """Refresh the notebooks' stored outputs deterministically, and check committed notebooks are clean.
 
-`python -m lai_chau.notebooks refresh [NAMES...]` (`make notebooks`) re-executes notebooks in
+`python -m lai_chau.render.notebooks refresh [NAMES...]` (`make notebooks`) re-executes notebooks in
 place with the `lai-chau` kernel, their default parameters and cwd = the notebook's directory
 (notebooks/, as nbval does), then keeps only what nbval compares: the outputs of cells tagged
 `nbval-check-output` (headline figures printed as plain text). Every other output (charts, HTML,
@@ -8,7 +8,7 @@ stderr) is dropped: an output nothing compares would go stale without anyone not
 counts are renumbered 1..n, timing/papermill/widget metadata removed, kernelspec and language_info
 set to fixed values (no Python patch version), so refreshing twice gives identical bytes.
 
-`python -m lai_chau.notebooks check` lists every problem of the committed notebooks (invalid
+`python -m lai_chau.render.notebooks check` lists every problem of the committed notebooks (invalid
 nbformat, wrong kernel, stray outputs or execution noise, error outputs, absolute local paths,
 misplaced `parameters` cell, check cells that nbval cannot compare), one line each:
 `notebooks/<name>.ipynb, cell <index> [id <cell id>]: <what>`. Cell indexes count every cell from
@@ -35,8 +35,8 @@ from typing import Any
 
 import nbformat
 
-from lai_chau import paths
-from lai_chau.errors import LaiChauError, unknown
+from lai_chau.base import paths
+from lai_chau.base.errors import LaiChauError, unknown
 
 KERNEL_NAME = "lai-chau"
 KERNELSPEC = {"display_name": "Python 3 (lai-chau)", "language": "python", "name": KERNEL_NAME}
@@ -250,7 +250,7 @@ async def _refresh_all(notebooks: list[Path], jobs: int, timeout: int, quiet: bo
             text = _dumps(normalise(nb))
             old = path.read_text(encoding="utf-8") if path.exists() else ""
             if text != old:
-                from lai_chau.atomic import write_text
+                from lai_chau.base.atomic import write_text
 
                 write_text(path, text)
             if not quiet:
@@ -365,7 +365,7 @@ def _cell_level(index: int, cell: Any, count: int | None) -> list[str]:
         if key in cell.get("metadata", {})
     ]
     if LOCAL_PATH.search(_source(cell)):
-        found.append("source holds an absolute local path; build paths with lai_chau.paths")
+        found.append("source holds an absolute local path; build paths with lai_chau.base.paths")
     if cell.get("cell_type") != "code":
         return found
     outputs = cell.get("outputs", [])
@@ -443,9 +443,9 @@ def problems(notebooks: Sequence[Path] | None = None) -> list[Problem]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Arguments of `python -m lai_chau.notebooks`."""
+    """Arguments of `python -m lai_chau.render.notebooks`."""
     parser = argparse.ArgumentParser(
-        prog="python -m lai_chau.notebooks",
+        prog="python -m lai_chau.render.notebooks",
         description="Refresh the notebooks' stored outputs, or check committed notebooks.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -460,7 +460,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: 0 if all is well, 1 if problems were found, 2 on bad usage or a failed run."""
     args = build_parser().parse_args(argv)
-    prog = f"lai_chau.notebooks {args.command}"
+    prog = f"lai_chau.render.notebooks {args.command}"
     try:
         targets = notebook_paths(args.names)
         if args.command == "refresh":

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from lai_chau.errors import unknown
-from lai_chau.numbers import LANGS
+from lai_chau.base.errors import unknown
+from lai_chau.sources.numerals import LANGS
 
 # Words around the data, keyed by purpose. Figures, quotes and labels come from data/, never here.
 TEXT: dict[str, dict[str, str]] = {
@@ -47,7 +47,7 @@ TEXT: dict[str, dict[str, str]] = {
                "The next reports set them against the national figures, earlier periods and the "
                "plan, and the provinces of the region, and check the article's claims."),
     },
-    # --- words the comparison and claims reports share (lai_chau/pages.py) ---
+    # --- words the comparison and claims reports share (lai_chau/present/pages.py) ---
     "country": {"vi": "Cả nước", "en": "Vietnam"},
     "above": {"vi": "cao hơn", "en": "higher"},
     "below": {"vi": "thấp hơn", "en": "lower"},

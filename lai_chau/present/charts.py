@@ -31,13 +31,13 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from lai_chau.deferred import defer_iri_grammar
-from lai_chau.errors import UsageError, unknown
-from lai_chau.i18n import axis_title, base_text, check_lang, rank_label, text, unit_name
-from lai_chau.numbers import UNITS, format_number
-from lai_chau.vega import javascript_bundle, json_for_script
+from lai_chau.base.deferred import defer_iri_grammar
+from lai_chau.base.errors import UsageError, unknown
+from lai_chau.present.i18n import axis_title, base_text, check_lang, rank_label, text, unit_name
+from lai_chau.present.vega import javascript_bundle, json_for_script
+from lai_chau.sources.numerals import UNITS, format_number
 
-defer_iri_grammar()  # before altair imports jsonschema: see lai_chau/deferred.py (~1 s a kernel)
+defer_iri_grammar()  # before altair imports jsonschema: see lai_chau/base/deferred.py (~1 s a kernel)
 
 import altair as alt  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -60,7 +60,8 @@ LOCALES: dict[str, dict[str, Any]] = {
     "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["$", ""]},
 }
 NUMBER_FORMAT = ",.2~f"  # thousands separator, up to 2 decimals, no trailing zeros
-COMPARABILITY = ("same", "proxy")  # lai_chau.compare's words for the kinds that can be drawn
+# lai_chau.analysis.compare's words for the kinds that can be drawn
+COMPARABILITY = ("same", "proxy")
 
 @alt.theme.register(THEME, enable=True)
 def theme() -> alt.theme.ThemeConfig:
@@ -99,7 +100,7 @@ def format_locale(lang: str) -> dict[str, Any]:
 def affixes(value: float, unit: str, lang: str) -> tuple[str, str]:
     """What comes before and after a number of this unit ('', '%'), ('', ' tấn'), ('thứ ', '').
 
-    Read from lai_chau.numbers.UNITS, so charts and tables write units alike.
+    Read from lai_chau.sources.numerals.UNITS, so charts and tables write units alike.
     """
     label = UNITS[unit].template(check_lang(lang), format_number(value, lang)) if unit in UNITS \
         else None
@@ -117,7 +118,7 @@ def format_value(value: float, unit: str, lang: str) -> str:
 def source_line(source_ids: Iterable[str], lang: str, width: int = 90) -> list[str]:
     """'Nguồn: <title> [id]' wrapped to lines (a chart's subtitle); with more than two sources
     only their ids (data/sources.csv has the titles), so the line stays a line."""
-    import lai_chau.validate as validate
+    import lai_chau.data.validate as validate
 
     sources = validate.load("sources").set_index("id")
     ids = list(dict.fromkeys(source_ids))
@@ -125,7 +126,7 @@ def source_line(source_ids: Iterable[str], lang: str, width: int = 90) -> list[s
     if missing:
         raise unknown("source id", missing[0], list(sources.index))
     if len(ids) <= 2:
-        from lai_chau.reference import source_title
+        from lai_chau.data.reference import source_title
 
         names = "; ".join(f"{source_title(i, lang)} [{i}]" for i in ids)
     else:
@@ -241,7 +242,7 @@ def comparison_chart(
 ) -> alt.LayerChart:
     """Lai Châu against a baseline, one row per pair: a dot for each, a rule between them.
 
-    `data` is `lai_chau.compare.compare(baseline, lang)` (or rows of it): `label`, `value`,
+    `data` is `lai_chau.analysis.compare.compare(baseline, lang)` (or rows of it): `label`, `value`,
     `unit`, `baseline_label` (what the baseline measures), `baseline_value`, `baseline_unit`,
     `comparability` ('same' or 'proxy'), `source_id` and `baseline_sources` (';'-separated).
     `baseline` names the baseline's series in the legend ('Cả nước', 'Vietnam'). A proxy (a

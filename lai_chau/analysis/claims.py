@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from lai_chau import compare as cmp
-from lai_chau import validate
-from lai_chau.errors import DataError
-from lai_chau.i18n import check_lang, date_text
-from lai_chau.units import Quantity
+from lai_chau.analysis import compare as cmp
+from lai_chau.base.errors import DataError
+from lai_chau.data import validate
+from lai_chau.data.units import Quantity
+from lai_chau.present.i18n import check_lang, date_text
 
 VERDICTS = ("supported", "plausible", "unverified", "contradicted")
 COLUMNS = ["id", "kind", "topic", "claim", "verdict", "evidence", "sources", "figure_ids"]
@@ -674,7 +674,7 @@ def verdict(claim_id: str, lang: str = "en") -> dict[str, object]:
     table = claims(lang)
     match = table[table["id"] == claim_id]
     if match.empty:
-        from lai_chau.errors import unknown
+        from lai_chau.base.errors import unknown
 
         raise unknown("claim id", claim_id, list(table["id"]))
     return match.iloc[0].to_dict()
@@ -682,7 +682,7 @@ def verdict(claim_id: str, lang: str = "en") -> dict[str, object]:
 
 def main(args: argparse.Namespace) -> int:
     """`lai-chau claims [--lang vi|en] [--format table|csv|json]`."""
-    from lai_chau.tables import render
+    from lai_chau.present.tables import render
 
     table = claims(args.lang)
     columns = TABLE_COLUMNS if args.format == "table" else COLUMNS

@@ -8,7 +8,7 @@ language) the render
    types) and against the allowed values (ALLOWED), for every job before executing any;
 2. executes the notebook with papermill's Python API, with the `lai-chau` kernel, in an empty
    temporary directory, several at a time (threads: each waits on its own kernel process); each
-   worker reuses one kernel, reset between reports (lai_chau.engine: ~1.3 s of start-up and
+   worker reuses one kernel, reset between reports (lai_chau.render.kernels: ~1.3 s of start-up and
    imports paid once per worker instead of once per report);
 3. converts the executed notebook to HTML in this process (nbconvert, the lai-chau template: no
    code, no parameter cells, no CDN, the chart JavaScript once per page) and writes
@@ -44,17 +44,17 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from lai_chau.deferred import defer_iri_grammar
+from lai_chau.base.deferred import defer_iri_grammar
 
-defer_iri_grammar()  # before nbformat imports jsonschema: ~1 s saved, see lai_chau/deferred.py
+defer_iri_grammar()  # before nbformat imports jsonschema: ~1 s saved, see lai_chau/base/deferred.py
 
 import nbformat  # noqa: E402
 from jupyter_client.manager import AsyncKernelManager  # noqa: E402
 
-from lai_chau import atomic, paths  # noqa: E402
-from lai_chau.errors import DataError, LaiChauError, UsageError, unknown  # noqa: E402
-from lai_chau.i18n import text  # noqa: E402
-from lai_chau.numbers import LANGS  # noqa: E402
+from lai_chau.base import atomic, paths  # noqa: E402
+from lai_chau.base.errors import DataError, LaiChauError, UsageError, unknown  # noqa: E402
+from lai_chau.present.i18n import text  # noqa: E402
+from lai_chau.sources.numerals import LANGS  # noqa: E402
 
 MATRIX = paths.NOTEBOOKS / "reports.toml"
 KERNEL = "lai-chau"
@@ -97,14 +97,14 @@ def _baselines() -> list[str]:
 
 
 def _peer_indicators() -> list[str]:
-    from lai_chau import reference
+    from lai_chau.data import reference
 
     peers = set(reference.provinces()["indicator"])
     return [i for i in _indicators() if i in peers]
 
 
 def _verdicts() -> list[str]:
-    from lai_chau.claims import VERDICTS
+    from lai_chau.analysis.claims import VERDICTS
 
     return list(VERDICTS)
 
@@ -312,7 +312,7 @@ class Job:
     html: Path
     log: Path
     kernel: str
-    warm: bool = True  # run on a reused, prepared kernel (lai_chau.engine); False: a new one
+    warm: bool = True  # on a reused, prepared kernel (lai_chau.render.kernels); False: a new one
 
 
 @dataclass
@@ -656,11 +656,11 @@ def _spec_urls(node: Any, path: str = "spec") -> list[tuple[str, str]]:
 def render_job(job: Job, bundle: str | None = None, kernels: Any = None) -> Outcome:
     """Execute one job's notebook, keep its log, and write its HTML if everything succeeded.
 
-    A warm job runs on a kernel of `kernels` (a lai_chau.engine.KernelPool), by default this
+    A warm job runs on a kernel of `kernels` (a lai_chau.render.kernels.KernelPool), by default this
     process's pool."""
     import papermill
 
-    from lai_chau import engine
+    from lai_chau.render import kernels as engine
 
     started = time.perf_counter()
     warm = ({"engine_name": engine.ENGINE, "kernel_pool": kernels} if job.warm
@@ -735,7 +735,7 @@ def _write_log(job: Job, partial: Path, executed: Any) -> None:
 
 
 def _bundle() -> str:
-    from lai_chau.vega import javascript_bundle
+    from lai_chau.present.vega import javascript_bundle
 
     return javascript_bundle()
 
@@ -814,7 +814,7 @@ def render(
     one works too, since jobs are picklable); by default a thread pool of `jobs` workers (default:
     the number of cores). `notebooks` defaults to the matrix file's directory, `output` to
     reports/ (LAI_CHAU_REPORTS). With `warm` (the default) each worker reuses a prepared kernel
-    from one report to the next (lai_chau.engine; a process keeps its own); with the default
+    from one report to the next (lai_chau.render.kernels; a process keeps its own); with the default
     executor they are started while the parameters are checked and stopped at the end.
     `warm=False` starts a new kernel per report. Raises UsageError before executing anything if a
     parameter is wrong, RenderInterrupted on SIGINT/SIGTERM.
@@ -841,7 +841,7 @@ def render(
             todo = [dataclasses.replace(job, warm=False) for job in todo]
         workers = min(jobs or os.cpu_count() or 1, max(len(todo), 1))
         if own and warm and todo:
-            from lai_chau import engine
+            from lai_chau.render import kernels as engine
 
             kernels = engine.KernelPool(ReportKernelManager)  # this render's, stopped at its end
             kernels.prestart(parsed.kernel, workers)  # one per worker, warming while we set up
@@ -901,7 +901,8 @@ def preflight() -> None:
     is what its quote says (validated once, here, rather than by every notebook). DataError
     naming the file, row and column otherwise."""
     import lai_chau
-    from lai_chau import seed, validate
+    from lai_chau.data import validate
+    from lai_chau.sources import seed
 
     for name in validate.resource_names():
         validate.load(name)

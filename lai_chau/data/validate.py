@@ -2,7 +2,7 @@
 
 `load()` validates a file fully (pandera: types, constraints, keys; then the quotes) unless this
 exact file already passed this exact schema: a full validation that passes leaves a stamp in the
-project cache (lai_chau.cache, kind `validated`) named by the sha256 of the file's bytes, its
+project cache (lai_chau.base.cache, kind `validated`) named by the sha256 of the file's bytes, its
 resource description (schema, missing values), this module's source and the pandas and pandera
 versions. With a stamp the same bytes are parsed and typed with pandas alone (pandera, ~0.3 s to
 import, is not needed) and the quotes are still checked. A changed, new or unstamped file, or a
@@ -26,9 +26,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lai_chau import paths
-from lai_chau.encoding import decode_utf8
-from lai_chau.errors import DataError
+from lai_chau.base import paths
+from lai_chau.base.encoding import decode_utf8
+from lai_chau.base.errors import DataError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -71,7 +71,7 @@ def resource(name: str) -> dict[str, Any]:
     for res in descriptor()["resources"]:
         if res["name"] == name:
             return res
-    from lai_chau.errors import unknown
+    from lai_chau.base.errors import unknown
 
     raise unknown("data resource", name, resource_names())
 
@@ -382,7 +382,7 @@ def _validate(
 
 @functools.cache
 def _seed_text() -> str:
-    from lai_chau import seed
+    from lai_chau.sources import seed
 
     return seed.text()  # DataError naming the seed if it is missing or not UTF-8
 
@@ -438,7 +438,7 @@ def check_values(name: str, table: pd.DataFrame | None = None) -> list[DataError
 
 @functools.cache
 def _seed_mentions() -> tuple[Any, ...]:
-    from lai_chau.extract import extract
+    from lai_chau.sources.extract import extract
 
     return tuple(extract(_seed_text()))
 
@@ -532,15 +532,16 @@ def _check_foreign_keys(name: str, table: pd.DataFrame) -> list[DataError]:
 
 def _baseline_targets() -> tuple[str, ...]:
     """Resources whose ids a comparability baseline_id may name (besides derived numbers)."""
-    from lai_chau.reference import VALUE_TABLES
+    from lai_chau.data.reference import VALUE_TABLES
 
     return VALUE_TABLES
 
 
 def _check_baseline_ids(name: str, table: pd.DataFrame) -> list[DataError]:
     """comparability.baseline_id names a reference value row or a derived number of
-    lai_chau.compare; a multi-table link that datapackage.json foreignKeys cannot express."""
-    from lai_chau.compare import DERIVED
+    lai_chau.analysis.compare; a multi-table link that datapackage.json foreignKeys cannot
+    express."""
+    from lai_chau.analysis.compare import DERIVED
 
     targets = _baseline_targets()
     known = {d.id for d in DERIVED}
@@ -550,7 +551,7 @@ def _check_baseline_ids(name: str, table: pd.DataFrame) -> list[DataError]:
     bad = column.notna() & ~column.isin(known)
     where = ", ".join(
         f"{t} ({_rel(paths.DATA / resource(t)['path'])})" for t in targets
-    ) + " or a derived number of lai_chau.compare"
+    ) + " or a derived number of lai_chau.analysis.compare"
     return _link_problems(name, table, "baseline_id", bad, where)
 
 
@@ -681,7 +682,7 @@ def _typed(raw: pd.DataFrame, res: dict[str, Any]) -> pd.DataFrame:
 
 def _load_validated(name: str, data: bytes, key: str) -> pd.DataFrame | None:
     """The typed table if these bytes already passed this schema (a stamp), else None."""
-    from lai_chau import cache
+    from lai_chau.base import cache
 
     if cache.read("validated", key) is None:
         return None
@@ -696,7 +697,7 @@ def _load_validated(name: str, data: bytes, key: str) -> pd.DataFrame | None:
 
 @functools.lru_cache(maxsize=64)
 def _load_cached(name: str, _path: str, _stamp: tuple[int, int]) -> pd.DataFrame:
-    from lai_chau import cache
+    from lai_chau.base import cache
 
     try:
         data: bytes | None = resource_path(name).read_bytes()
@@ -779,7 +780,7 @@ def problems() -> list[DataError]:
     except DataError as exc:
         return [exc]
     try:
-        from lai_chau import seed
+        from lai_chau.sources import seed
 
         seed.clear_cache()
         seed.verify()
@@ -850,14 +851,14 @@ def problems() -> list[DataError]:
 def analysis_problems() -> list[DataError]:
     """What the reports' analysis makes of the data (every comparison and the claims, in every
     language): a problem there would otherwise only surface in a render."""
-    from lai_chau.errors import LaiChauError
+    from lai_chau.base.errors import LaiChauError
 
     found: list[DataError] = []
     steps: list[tuple[str, Any]] = []
     try:
-        from lai_chau import claims, compare
+        from lai_chau.analysis import claims, compare
         from lai_chau.cli import BASELINES
-        from lai_chau.numbers import LANGS
+        from lai_chau.sources.numerals import LANGS
 
         for lang in LANGS:
             for baseline in BASELINES:
@@ -890,7 +891,7 @@ def update_hashes() -> list[str]:
             res["hash"], res["bytes"] = digest, size
             changed.append(res["name"])
     text = json.dumps(desc, ensure_ascii=False, indent=2) + "\n"
-    from lai_chau.atomic import write_text
+    from lai_chau.base.atomic import write_text
 
     write_text(paths.DATAPACKAGE, text)
     clear_cache()

@@ -30,8 +30,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from lai_chau.errors import LaiChauError
-from lai_chau.numbers import NumberError, parse_decimal
+from lai_chau.base.errors import LaiChauError
+from lai_chau.sources.numerals import NumberError, parse_decimal
 
 KINDS = (
     "percent",
@@ -663,7 +663,7 @@ def read_text(path: str) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        from lai_chau.encoding import decode_position
+        from lai_chau.base.encoding import decode_position
 
         bad = data[exc.start : exc.end].hex(" ")
         raise ExtractInputError(
@@ -677,7 +677,7 @@ def read_text(path: str) -> str:
 
 def main(args: Any) -> int:
     """`lai-chau extract PATH [--format table|csv|json]`: the mentions of a text file."""
-    from lai_chau.tables import render
+    from lai_chau.present.tables import render
 
     mentions = extract(read_text(args.path))
     sys.stdout.write(render([m.as_row() for m in mentions], COLUMNS, args.format))

@@ -15,7 +15,7 @@ import os
 import re
 from pathlib import Path
 
-from lai_chau import paths
+from lai_chau.base import paths
 
 ENV = "LAI_CHAU_CACHE"
 _SAFE = re.compile(r"[^A-Za-z0-9._-]")
@@ -59,7 +59,7 @@ def read(kind: str, key: str) -> bytes | None:
 
 def write(kind: str, key: str, data: bytes) -> bool:
     """Store `data` atomically; False if the cache cannot be written (nothing else happens)."""
-    from lai_chau import atomic
+    from lai_chau.base import atomic
 
     try:
         atomic.write_bytes(path(kind, key), _seal(data))

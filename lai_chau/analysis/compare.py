@@ -10,10 +10,10 @@ from typing import Any
 
 import pandas as pd
 
-from lai_chau import reference, validate
-from lai_chau.errors import DataError, UsageError, unknown
-from lai_chau.i18n import check_lang
-from lai_chau.units import Quantity, UnitError, qualifier_symbol
+from lai_chau.base.errors import DataError, UsageError, unknown
+from lai_chau.data import reference, validate
+from lai_chau.data.units import Quantity, UnitError, qualifier_symbol
+from lai_chau.present.i18n import check_lang
 
 BASELINES = ("national", "prior", "region")
 COMPARABILITY = ("same", "proxy", "implied", "context", "not_comparable")
@@ -594,7 +594,7 @@ def ranks(lookup: Lookup | None = None) -> pd.DataFrame:
 
 def ranks_main(args: argparse.Namespace) -> int:
     """`lai-chau ranks [--format table|csv|json]`."""
-    from lai_chau.tables import render
+    from lai_chau.present.tables import render
 
     sys.stdout.write(render(ranks().to_dict("records"), RANKS_COLUMNS, args.format))
     return 0
@@ -787,7 +787,7 @@ def _release(k: Lookup, any_id: str) -> str | None:
 
 def main(args: argparse.Namespace) -> int:
     """`lai-chau compare --baseline national|prior|region [--lang] [--format]`."""
-    from lai_chau.tables import render
+    from lai_chau.present.tables import render
 
     table = compare(args.baseline, args.lang, ids=getattr(args, "id", None),
                     vintage=getattr(args, "vintage", "first"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lai_chau.errors import DataError
+from lai_chau.base.errors import DataError
 
 
 def decode_position(data: bytes, offset: int) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parent.parent  # lai_chau/ (this file is lai_chau/base/)
 ROOT = Path(os.environ.get("LAI_CHAU_ROOT", PACKAGE.parent)).resolve()
 DATA = Path(os.environ.get("LAI_CHAU_DATA", ROOT / "data")).resolve()
 SEEDS = Path(os.environ.get("LAI_CHAU_SEEDS", ROOT / "seeds")).resolve()

@@ -34,7 +34,7 @@ def _plain(value: Any) -> Any:
 def render(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], fmt: str) -> str:
     """Return rows (mappings) restricted to `columns` as `table`, `csv` or `json` text."""
     if fmt not in FORMATS:
-        from lai_chau.errors import unknown
+        from lai_chau.base.errors import unknown
 
         raise unknown("format", fmt, FORMATS)
     records = [{c: _plain(r.get(c)) for c in columns} for r in rows]

@@ -6,8 +6,8 @@ from typing import Any
 
 import pandas as pd
 
-from lai_chau import validate
-from lai_chau.errors import unknown
+from lai_chau.base.errors import unknown
+from lai_chau.data import validate
 
 # Tables whose rows are numbers with a source; their ids are unique across all of them.
 VALUE_TABLES = ("national", "lai_chau_prior", "provinces_h1_2022")
@@ -59,7 +59,7 @@ def source(source_id: str) -> dict[str, Any]:
 
 def source_title(source_id: str, lang: str) -> str:
     """A source's title for a reader of `lang`: the English title in `en` where we have one."""
-    from lai_chau.i18n import check_lang
+    from lai_chau.present.i18n import check_lang
 
     record = source(source_id)
     return (record.get("title_en") if check_lang(lang) == "en" else None) or record["title"]

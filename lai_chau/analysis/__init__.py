@@ -1,0 +1,1 @@
+"""Numbers, units, ids and reason codes: comparisons, derived values, ranks, claims."""

@@ -1,0 +1,1 @@
+"""The data package: loading and validating data/, the article's figures, references, units."""

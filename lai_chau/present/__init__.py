@@ -1,0 +1,1 @@
+"""Words and pictures for a reader: interface text, tables, charts, report blocks, pages."""

@@ -1,0 +1,1 @@
+"""The report matrix executed into HTML: parameters, warm kernels, pages, stored outputs."""

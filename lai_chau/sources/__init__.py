@@ -1,0 +1,1 @@
+"""The seed texts and how numbers are read from Vietnamese text: numerals, the extractor."""
