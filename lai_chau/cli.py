@@ -7,21 +7,20 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from lai_chau.analysis.vocabulary import BASELINES, VINTAGES
 from lai_chau.present.tables import FORMATS
 from lai_chau.sources.numerals import LANGS
 
-BASELINES = ("national", "prior", "region")
-
-# subcommand -> module whose `main(args) -> int` runs it; imported only when used,
-# so `lai-chau figures` never pays for papermill or altair.
+# subcommand -> "module:function" that runs it (args -> exit code); the module is imported only
+# when used, so `lai-chau figures` never pays for papermill or altair.
 COMMANDS = {
-    "figures": "lai_chau.data.article",
-    "extract": "lai_chau.sources.extract",
-    "check": "lai_chau.data.validate",
-    "compare": "lai_chau.analysis.compare",
-    "ranks": "lai_chau.analysis.compare:ranks_main",
-    "claims": "lai_chau.analysis.claims",
-    "render": "lai_chau.render.run",
+    "figures": "lai_chau.cli:figures_command",
+    "extract": "lai_chau.cli:extract_command",
+    "check": "lai_chau.check:main",
+    "compare": "lai_chau.cli:compare_command",
+    "ranks": "lai_chau.cli:ranks_command",
+    "claims": "lai_chau.cli:claims_command",
+    "render": "lai_chau.render.run:main",
 }
 
 
@@ -67,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--baseline", type=_choice(BASELINES, "baseline"), default="national")
     p.add_argument("--id", action="append", metavar="FIGURE_ID",
                    help="only this figure (repeatable)")
-    p.add_argument("--vintage", type=_choice(("first", "latest"), "vintage"), default="first",
+    p.add_argument("--vintage", type=_choice(VINTAGES, "vintage"), default="first",
                    help="compare with the national first release (default) or its latest "
                         "restatement")
     p.add_argument("--lang", **lang)
@@ -106,6 +105,53 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return 0
+
+
+def _write(rows: list[dict], columns: Sequence[str], fmt: str) -> int:
+    from lai_chau.present.tables import render
+
+    sys.stdout.write(render(rows, columns, fmt))
+    return 0
+
+
+def figures_command(args: argparse.Namespace) -> int:
+    """`lai-chau figures [--format table|csv|json]`."""
+    from lai_chau.data.article import CLI_COLUMNS, figures
+
+    return _write(figures().to_dict("records"), CLI_COLUMNS, args.format)
+
+
+def extract_command(args: argparse.Namespace) -> int:
+    """`lai-chau extract PATH [--format table|csv|json]`: the mentions of a text file."""
+    from lai_chau.sources.extract import COLUMNS, extract, read_text
+
+    return _write([m.as_row() for m in extract(read_text(args.path))], COLUMNS, args.format)
+
+
+def compare_command(args: argparse.Namespace) -> int:
+    """`lai-chau compare --baseline national|prior|region [--vintage] [--lang] [--format]`."""
+    from lai_chau.analysis.compare import COLUMNS, TABLE_COLUMNS, compare
+
+    table = compare(args.baseline, args.lang, ids=getattr(args, "id", None),
+                    vintage=getattr(args, "vintage", "first"))
+    columns = TABLE_COLUMNS if args.format == "table" else COLUMNS
+    return _write(table.to_dict("records"), columns, args.format)
+
+
+def ranks_command(args: argparse.Namespace) -> int:
+    """`lai-chau ranks [--format table|csv|json]`."""
+    from lai_chau.analysis.compare import RANKS_COLUMNS, ranks
+
+    return _write(ranks().to_dict("records"), RANKS_COLUMNS, args.format)
+
+
+def claims_command(args: argparse.Namespace) -> int:
+    """`lai-chau claims [--lang vi|en] [--format table|csv|json]`."""
+    from lai_chau.analysis.claims import COLUMNS, TABLE_COLUMNS, claims
+
+    table = claims(args.lang)
+    columns = TABLE_COLUMNS if args.format == "table" else COLUMNS
+    return _write(table.to_dict("records"), columns, args.format)
 
 
 if __name__ == "__main__":

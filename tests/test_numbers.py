@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lai_chau.base.errors import UsageError
+from lai_chau.sources.extract import parse_quantity
 from lai_chau.sources.numerals import (
     UNITS,
     NumberError,
@@ -16,7 +17,6 @@ from lai_chau.sources.numerals import (
     format_percent,
     parse_decimal,
     parse_number,
-    parse_quantity,
     symbols,
 )
 

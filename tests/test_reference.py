@@ -14,6 +14,7 @@ from lai_chau.base import paths
 from lai_chau.base.errors import LIST_LIMIT, UsageError, unknown
 from lai_chau.cli import main
 from lai_chau.data import reference, units, validate
+from lai_chau.present import i18n
 
 VALUE_TABLES = {"national": reference.national, "lai_chau_prior": reference.prior,
                 "provinces_h1_2022": reference.provinces}
@@ -230,11 +231,11 @@ def test_source_title_follows_the_reader_language() -> None:
     table = reference.sources()
     translated = table[table["title_en"].notna()].iloc[0]
     untranslated = table[table["title_en"].isna()].iloc[0]
-    assert reference.source_title(translated["id"], "en") == translated["title_en"]
-    assert reference.source_title(translated["id"], "vi") == translated["title"]
-    assert reference.source_title(untranslated["id"], "en") == untranslated["title"]
+    assert i18n.source_title(translated["id"], "en") == translated["title_en"]
+    assert i18n.source_title(translated["id"], "vi") == translated["title"]
+    assert i18n.source_title(untranslated["id"], "en") == untranslated["title"]
     with pytest.raises(UsageError, match="expected one of: vi, en"):
-        reference.source_title(translated["id"], "fr")
+        i18n.source_title(translated["id"], "fr")
 
 
 def test_peer_rows_are_labelled_for_readers() -> None:

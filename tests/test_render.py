@@ -22,6 +22,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from lai_chau import cli
 from lai_chau.base import atomic, paths
 from lai_chau.base.errors import DataError, UsageError
+from lai_chau.present import i18n
 from lai_chau.render import run as render
 
 KERNELSPEC = {"display_name": "Python 3 (lai-chau)", "language": "python", "name": "lai-chau"}
@@ -299,7 +300,7 @@ def _rewrite_csv(path: Path, key: str, value: str, column: str, change: Callable
 def test_text_from_data_is_escaped(
     data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from lai_chau.data import reference, validate
+    from lai_chau.data import validate
     from lai_chau.present import pages
 
     hostile = "<script>alert(1)</script> "
@@ -314,7 +315,7 @@ def test_text_from_data_is_escaped(
                           "reason_en", lambda old: hostile + old)
     validate.update_hashes()
     validate.clear_cache()
-    assert reference.source_title(listed, "en") == title  # no English title to shadow it
+    assert i18n.source_title(listed, "en") == title  # no English title to shadow it
     monkeypatch.setenv("LAI_CHAU_DATA", str(data_copy))  # the kernels inherit it
     outcomes = render.render(only=["overview", "vs-national"], langs=["en"],
                              output=tmp_path / "out", progress=False)

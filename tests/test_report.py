@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import lai_chau
-from lai_chau.present import report
+from lai_chau.present import i18n, report
 from lai_chau.sources.numerals import format_number
 
 
@@ -70,7 +70,7 @@ def test_bullets_and_source_lists_escape_text_from_data() -> None:
     listed = report.source_list(["article", "article"], "vi")
     assert listed.html.count("<li") == 1  # each source once
     assert 'id="source-article"' in listed.html and source["url"] in listed.html
-    assert reference.source_title("article", "en") in report.source_list(["article"], "en").plain
+    assert i18n.source_title("article", "en") in report.source_list(["article"], "en").plain
 
 
 def test_periods_of_the_reference_data_read_naturally() -> None:

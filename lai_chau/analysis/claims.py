@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import argparse
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 
 from lai_chau.analysis import compare as cmp
+from lai_chau.analysis.vocabulary import VERDICTS
 from lai_chau.base.errors import DataError
 from lai_chau.data import validate
 from lai_chau.data.units import Quantity
 from lai_chau.present.i18n import check_lang, date_text
 
-VERDICTS = ("supported", "plausible", "unverified", "contradicted")
 COLUMNS = ["id", "kind", "topic", "claim", "verdict", "evidence", "sources", "figure_ids"]
 TABLE_COLUMNS = ["id", "claim", "verdict", "evidence"]
 
@@ -678,13 +676,3 @@ def verdict(claim_id: str, lang: str = "en") -> dict[str, object]:
 
         raise unknown("claim id", claim_id, list(table["id"]))
     return match.iloc[0].to_dict()
-
-
-def main(args: argparse.Namespace) -> int:
-    """`lai-chau claims [--lang vi|en] [--format table|csv|json]`."""
-    from lai_chau.present.tables import render
-
-    table = claims(args.lang)
-    columns = TABLE_COLUMNS if args.format == "table" else COLUMNS
-    sys.stdout.write(render(table.to_dict("records"), columns, args.format))
-    return 0

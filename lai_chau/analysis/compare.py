@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import argparse
-import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
+from lai_chau.analysis.vocabulary import BASELINES, VINTAGES
 from lai_chau.base.errors import DataError, UsageError, unknown
 from lai_chau.data import reference, validate
 from lai_chau.data.units import Quantity, UnitError, qualifier_symbol
-from lai_chau.present.i18n import check_lang
-
-BASELINES = ("national", "prior", "region")
-COMPARABILITY = ("same", "proxy", "implied", "context", "not_comparable")
-# Vintages of a reference value: comparisons use the first estimate unless asked for the latest.
-VINTAGES = ("first", "latest")
+from lai_chau.sources.numerals import check_lang
 
 COLUMNS = [
     "id", "label", "period", "value", "unit", "baseline_id", "baseline_label", "baseline_period",
@@ -67,7 +61,7 @@ class Lookup:
     def __init__(self) -> None:
         self.figures = validate.load("figures").set_index("id", drop=False)
         self.refs = reference.values().set_index("id", drop=False)
-        self._derived: dict[str, Derived] = {d.id: d for d in DERIVED}
+        self._derived: dict[str, Derived] = {d.id: d for d in derived_definitions()}
         self._cache: dict[str, Quantity] = {}
 
     def ids(self) -> list[str]:
@@ -137,47 +131,55 @@ class Lookup:
 # ----------------------------------------------------------------------------- derived numbers
 @dataclass(frozen=True)
 class Derived:
-    """A number computed from data by a stated formula (never typed)."""
+    """A number computed from data by a stated formula (never typed), as data/derived.csv
+    declares it: the kind of computation, its inputs and parameters."""
 
     id: str
     label: dict[str, str]
     formula: str
-    compute: Callable[[Lookup], Quantity]
+    kind: str
     uses: tuple[str, ...] = ()
+    params: tuple[tuple[str, str], ...] = ()
     period: str | None = None
     note: str = ""
-    dynamic_inputs: Callable[[Lookup], list[str]] | None = field(default=None, compare=False)
+
+    def param(self, key: str) -> str:
+        value = dict(self.params).get(key)
+        if not value:
+            raise DataError("data/derived.csv", f"{self.id}: kind {self.kind!r} needs the "
+                            f"parameter {key!r}", column="params")
+        return value
 
     def inputs(self, lookup: Lookup) -> list[str]:
-        return self.dynamic_inputs(lookup) if self.dynamic_inputs else list(self.uses)
+        if self.kind in DYNAMIC_INPUTS:
+            return DYNAMIC_INPUTS[self.kind](self, lookup)
+        return list(self.uses)
+
+    def compute(self, lookup: Lookup) -> Quantity:
+        arity = ARITY.get(self.kind)
+        if arity is not None and len(self.uses) != arity:
+            raise DataError("data/derived.csv", f"{self.id}: kind {self.kind!r} takes {arity} "
+                            f"inputs, got {len(self.uses)}", column="inputs")
+        return KINDS[self.kind](self, lookup)
 
 
-def _minus(a: str, b: str) -> Callable[[Lookup], Quantity]:
-    return lambda k: k.quantity(a) - k.quantity(b)
+def _q(d: Derived, k: Lookup, n: int) -> Quantity:
+    return k.quantity(d.uses[n])
 
 
-def _share(part: str, whole: str) -> Callable[[Lookup], Quantity]:
-    return lambda k: k.quantity(part).share_of(k.quantity(whole))
-
-
-def _tea_increase(k: Lookup) -> Quantity:
-    return k.quantity("tea_h1_2022") - k.quantity("national_tea_output_h1_2021_implied")
-
-
-def _grdp_2022_from_average(k: Lookup) -> Quantity:
-    # (1+avg)^3 = (1+g2021)(1+g2022)(1+g2023): solve for g2022. Depends on the 2021 estimate.
-    avg, g21, g23 = (k.quantity(i) for i in (
-        "lc_grdp_growth_avg_2021_2023", "lc_grdp_growth_2021", "lc_grdp_growth_2023"))
-    for q in (avg, g21, g23):
+def _middle_of_average(d: Derived, k: Lookup) -> Quantity:
+    # (1+avg)^3 = (1+g_first)(1+g_middle)(1+g_last): solve for the middle year.
+    avg, first, last = (k.quantity(i) for i in d.uses)
+    for q in (avg, first, last):
         if q.unit != "percent":
             raise UnitError(f"growth rates must be in percent, not {q.unit}")
-    factor = (1 + avg.value / 100) ** 3 / ((1 + g21.value / 100) * (1 + g23.value / 100))
+    factor = (1 + avg.value / 100) ** 3 / ((1 + first.value / 100) * (1 + last.value / 100))
     return Quantity(round((factor - 1) * 100, 10), "percent", "~")
 
 
-def _disbursement_rows(k: Lookup) -> pd.DataFrame:
+def _disbursement_rows(k: Lookup, figure: str = "disbursement_rate") -> pd.DataFrame:
     """National MoF disbursement rates of the figure's year, with a cut-off date, not rejected."""
-    as_of = pd.Timestamp(k.figures.loc["disbursement_rate", "as_of"])
+    as_of = pd.Timestamp(k.figures.loc[figure, "as_of"])
     refs = k.refs
     rows = refs[(refs["indicator"] == "public_investment_disbursement")
                 & (refs["table"] == "national")
@@ -198,16 +200,17 @@ class BasisBounds:
     upper_id: str | None
 
 
-def disbursement_bounds(k: Lookup) -> list[BasisBounds]:
+def disbursement_bounds(k: Lookup, figure: str = "disbursement_rate") -> list[BasisBounds]:
     """Per basis (denominator), the national rates that bound the rate at the figure's date.
 
     Cumulative disbursement never falls, so on one basis the rate at the figure's date is at most
     the rate at any later date and at least the rate at any earlier date. A basis without an
     earlier (later) rate has no lower (upper) bound: bounds are never carried across bases.
     """
-    as_of = pd.Timestamp(k.figures.loc["disbursement_rate", "as_of"])
+    as_of = pd.Timestamp(k.figures.loc[figure, "as_of"])
     out = []
-    for base, group in _disbursement_rows(k).reset_index(drop=True).groupby("base", sort=True):
+    rows = _disbursement_rows(k, figure).reset_index(drop=True)
+    for base, group in rows.groupby("base", sort=True):
         later = group[group["as_of"] >= as_of].sort_values(["value", "id"])
         earlier = group[group["as_of"] <= as_of].sort_values(["value", "id"])
         out.append(BasisBounds(str(base),
@@ -216,218 +219,77 @@ def disbursement_bounds(k: Lookup) -> list[BasisBounds]:
     return out
 
 
-def _disbursement_bound(upper: bool) -> Callable[[Lookup], Quantity]:
+def _disbursement_bound(d: Derived, k: Lookup) -> Quantity:
     # The upper bound holds whatever the article's basis only if every basis has one; the lower
     # bound is over the bases that have an earlier rate only (its label and note say so).
-    def compute(k: Lookup) -> Quantity:
-        as_of = pd.Timestamp(k.figures.loc["disbursement_rate", "as_of"])
-        ids = [b.upper_id if upper else b.lower_id for b in disbursement_bounds(k)]
-        bounds = [k.quantity(i).value for i in ids if i is not None]
-        if not bounds or (upper and None in ids):
-            raise DataError("data/national.csv", "no national disbursement rate on the "
-                            f"{'later' if upper else 'earlier'} side of {as_of.date()}"
-                            f"{' on every basis' if upper and bounds else ''}")
-        value = max(bounds) if upper else min(bounds)
-        return Quantity(value, "percent", "<=" if upper else ">=")
-    return compute
+    upper, figure = d.param("side") == "upper", d.param("figure")
+    as_of = pd.Timestamp(k.figures.loc[figure, "as_of"])
+    ids = [b.upper_id if upper else b.lower_id for b in disbursement_bounds(k, figure)]
+    bounds = [k.quantity(i).value for i in ids if i is not None]
+    if not bounds or (upper and None in ids):
+        raise DataError("data/national.csv", "no national disbursement rate on the "
+                        f"{'later' if upper else 'earlier'} side of {as_of.date()}"
+                        f"{' on every basis' if upper and bounds else ''}")
+    value = max(bounds) if upper else min(bounds)
+    return Quantity(value, "percent", "<=" if upper else ">=")
 
 
-def _disbursement_inputs(upper: bool) -> Callable[[Lookup], list[str]]:
-    def inputs(k: Lookup) -> list[str]:
-        ids = [b.upper_id if upper else b.lower_id for b in disbursement_bounds(k)]
-        return [*[i for i in ids if i is not None], "disbursement_rate"]
-    return inputs
+def _disbursement_inputs(d: Derived, k: Lookup) -> list[str]:
+    upper, figure = d.param("side") == "upper", d.param("figure")
+    ids = [b.upper_id if upper else b.lower_id for b in disbursement_bounds(k, figure)]
+    return [*[i for i in ids if i is not None], figure]
 
 
-def _rank(scope: str, which: str) -> Callable[[Lookup], Quantity]:
-    return lambda k: Quantity(getattr(rank_bounds(scope, lookup=k), which), "rank")
+def _rank(d: Derived, k: Lookup) -> Quantity:
+    return Quantity(getattr(rank_bounds(d.param("scope"), lookup=k), d.param("which")), "rank")
 
 
-def _rank_inputs(k: Lookup) -> list[str]:
+def _rank_inputs(d: Derived, k: Lookup) -> list[str]:
     peers = reference.provinces()
     return [GRDP_FIGURE, *list(peers.loc[peers["indicator"] == "grdp", "id"])]
 
 
-def _l(en: str, vi: str) -> dict[str, str]:
-    return {"en": en, "vi": vi}
+# The kinds of derived number data/derived.csv can declare, and how many inputs each takes.
+KINDS: dict[str, Callable[[Derived, Lookup], Quantity]] = {
+    "minus": lambda d, k: _q(d, k, 0) - _q(d, k, 1),
+    "ratio": lambda d, k: _q(d, k, 0) / _q(d, k, 1),
+    "share": lambda d, k: _q(d, k, 0).share_of(_q(d, k, 1)),
+    "as_growth": lambda d, k: _q(d, k, 0).as_growth(),
+    "growth_on": lambda d, k: _q(d, k, 0).growth_on(_q(d, k, 1)),
+    "before_growth": lambda d, k: _q(d, k, 0).before_growth(_q(d, k, 1)),
+    "after_growth": lambda d, k: _q(d, k, 0).after_growth(_q(d, k, 1)),
+    "middle_of_average": _middle_of_average,
+    "disbursement_bound": _disbursement_bound,
+    "rank_bound": _rank,
+}
+ARITY = {"minus": 2, "ratio": 2, "share": 2, "as_growth": 1, "growth_on": 2, "before_growth": 2,
+         "after_growth": 2, "middle_of_average": 3}
+DYNAMIC_INPUTS: dict[str, Callable[[Derived, Lookup], list[str]]] = {
+    "disbursement_bound": _disbursement_inputs,
+    "rank_bound": _rank_inputs,
+}
 
 
-DERIVED: list[Derived] = [
-    Derived("implied_disbursement_rate_2021",
-            _l("Disbursement rate a year earlier (implied)",
-               "Tỷ lệ giải ngân cùng kỳ năm trước (suy ra)"),
-            "disbursement_rate - disbursement_rate_change",
-            _minus("disbursement_rate", "disbursement_rate_change"),
-            ("disbursement_rate", "disbursement_rate_change"), "2021H1",
-            "The article's rate less its change in points, at 15/6/2021."),
-    Derived("implied_investment_projects_2021",
-            _l("Projects approved in principle a year earlier (implied)",
-               "Số dự án cùng kỳ năm trước (suy ra)"),
-            "investment_projects - investment_projects_change",
-            _minus("investment_projects", "investment_projects_change"),
-            ("investment_projects", "investment_projects_change"), "2021H1"),
-    Derived("investment_projects_multiple",
-            _l("Projects approved, multiple of a year earlier", "Số dự án, gấp so với cùng kỳ"),
-            "investment_projects / implied_investment_projects_2021",
-            lambda k: (k.quantity("investment_projects")
-                       / k.quantity("implied_investment_projects_2021")),
-            ("investment_projects", "implied_investment_projects_2021"), "2022H1"),
-    Derived("national_disbursement_change_2022_07_31",
-            _l("National disbursement rate at 31/7, change on a year earlier (estimate basis)",
-               "Tỷ lệ giải ngân cả nước đến 31/7, thay đổi so cùng kỳ (theo số ước)"),
-            "pi_disb_2022_07_31_pm_est - pi_disb_2021_07_31_pm_est",
-            _minus("pi_disb_2022_07_31_pm_est", "pi_disb_2021_07_31_pm_est"),
-            ("pi_disb_2022_07_31_pm_est", "pi_disb_2021_07_31_pm_est"), "2022M01-M07",
-            "Each 2022 figure is paired with the 2021 rate cited beside it "
-            "(the two 2021 rates conflict)."),
-    Derived("national_disbursement_change_2022_07_31_reported",
-            _l("National disbursement rate at 31/7, change on a year earlier (reported basis)",
-               "Tỷ lệ giải ngân cả nước đến 31/7, thay đổi so cùng kỳ (theo số báo cáo)"),
-            "pi_disb_2022_07_31_pm - pi_disb_2021_07_31_pm_actual",
-            _minus("pi_disb_2022_07_31_pm", "pi_disb_2021_07_31_pm_actual"),
-            ("pi_disb_2022_07_31_pm", "pi_disb_2021_07_31_pm_actual"), "2022M01-M07"),
-    Derived("national_disbursement_change_2022_08_31",
-            _l("National disbursement rate at 31/8, change on a year earlier",
-               "Tỷ lệ giải ngân cả nước đến 31/8, thay đổi so cùng kỳ"),
-            "pi_disb_2022_08_31_pm_est - pi_disb_2021_08_31_pm",
-            _minus("pi_disb_2022_08_31_pm_est", "pi_disb_2021_08_31_pm"),
-            ("pi_disb_2022_08_31_pm_est", "pi_disb_2021_08_31_pm"), "2022M01-M08"),
-    Derived("national_disbursement_upper_bound",
-            _l("National disbursement rate at Lai Châu's cut-off date, upper bound",
-               "Tỷ lệ giải ngân cả nước tại thời điểm của Lai Châu, cận trên"),
-            "max over bases of (min of national rates dated on or after disbursement_rate.as_of); "
-            "every basis must have a later rate",
-            _disbursement_bound(upper=True), (), "2022H1",
-            "Assumes cumulative disbursement never falls and the plan is not cut during the year.",
-            dynamic_inputs=_disbursement_inputs(upper=True)),
-    Derived("national_disbursement_lower_bound",
-            _l("National disbursement rate at Lai Châu's cut-off date, lower bound on the bases "
-               "with an earlier rate",
-               "Tỷ lệ giải ngân cả nước tại thời điểm của Lai Châu, cận dưới theo các cách tính "
-               "có số trước đó"),
-            "min over bases with an earlier rate of (max of national rates dated on or before "
-            "disbursement_rate.as_of)",
-            _disbursement_bound(upper=False), (), "2022H1",
-            "Same assumption. Not a bound on a basis without an earlier rate: see "
-            "disbursement_bounds().",
-            dynamic_inputs=_disbursement_inputs(upper=False)),
-    Derived("domestic_tourists_growth_h1_2022",
-            _l("Domestic tourists, growth (from the multiple)",
-               "Khách du lịch nội địa, tốc độ tăng (quy từ số lần)"),
-            "(domestic_tourists_h1_2022_ratio - 1) x 100",
-            lambda k: k.quantity("domestic_tourists_h1_2022_ratio").as_growth(),
-            ("domestic_tourists_h1_2022_ratio",), "2022H1",
-            "The multiple is rounded, so the growth is only approximate."),
-    Derived("national_budget_growth_h1_2022_implied",
-            _l("State budget revenue growth H1 2022 (implied by two MoF estimates)",
-               "Tăng thu ngân sách nhà nước 6 tháng 2022 (suy ra từ hai số ước của Bộ Tài chính)"),
-            "budget_rev_h1_2022 / budget_rev_h1_2021 - 1",
-            lambda k: k.quantity("budget_rev_h1_2022").growth_on(k.quantity("budget_rev_h1_2021")),
-            ("budget_rev_h1_2022", "budget_rev_h1_2021"), "2022H1",
-            "Indicative only: two end-June estimates, not outturns."),
-    Derived("national_retail_h1_2021_implied",
-            _l("Retail sales H1 2021 (implied)", "Tổng mức bán lẻ 6 tháng 2021 (suy ra)"),
-            "retail_h1_2022 / (1 + retail_h1_2022_nominal / 100)",
-            lambda k: k.quantity("retail_h1_2022").before_growth(
-                k.quantity("retail_h1_2022_nominal")),
-            ("retail_h1_2022", "retail_h1_2022_nominal"), "2021H1"),
-    Derived("national_tea_output_h1_2021_implied",
-            _l("National tea output H1 2021 (implied)",
-               "Sản lượng chè cả nước 6 tháng 2021 (suy ra)"),
-            "tea_h1_2022 / (1 + tea_h1_2022_growth / 100)",
-            lambda k: k.quantity("tea_h1_2022").before_growth(k.quantity("tea_h1_2022_growth")),
-            ("tea_h1_2022", "tea_h1_2022_growth"), "2021H1",
-            "The growth rate is rounded, so the implied level is approximate."),
-    Derived("national_tea_increase_h1_2022_implied",
-            _l("National tea output increase H1 2022 (implied)",
-               "Mức tăng sản lượng chè cả nước 6 tháng 2022 (suy ra)"),
-            "tea_h1_2022 - national_tea_output_h1_2021_implied", _tea_increase,
-            ("tea_h1_2022", "national_tea_output_h1_2021_implied"), "2022H1",
-            "Sensitive to the rounding of the growth rate."),
-    Derived("tea_share_of_national_increase",
-            _l("Lai Châu's share of the national tea output increase",
-               "Tỷ phần của Lai Châu trong mức tăng sản lượng chè cả nước"),
-            "tea_output_change / national_tea_increase_h1_2022_implied x 100",
-            _share("tea_output_change", "national_tea_increase_h1_2022_implied"),
-            ("tea_output_change", "national_tea_increase_h1_2022_implied"), "2022H1"),
-    Derived("grdp_growth_minus_plan",
-            _l("GRDP growth H1 less the 2022 target",
-               "Tăng trưởng GRDP 6 tháng trừ mục tiêu năm 2022"),
-            "grdp_growth - lc_grdp_growth_plan_2022",
-            _minus("grdp_growth", "lc_grdp_growth_plan_2022"),
-            ("grdp_growth", "lc_grdp_growth_plan_2022"), "2022H1",
-            "Half-year growth against a full-year target."),
-    Derived("grdp_growth_2022_est_minus_h1",
-            _l("GRDP growth 2022 (Nov estimate) less H1 growth",
-               "Tăng trưởng GRDP 2022 (ước tháng 11) trừ tăng trưởng 6 tháng"),
-            "lc_grdp_growth_2022_est - grdp_growth",
-            _minus("lc_grdp_growth_2022_est", "grdp_growth"),
-            ("lc_grdp_growth_2022_est", "grdp_growth"), "2022"),
-    Derived("lc_grdp_growth_2022_implied_by_average",
-            _l("GRDP growth 2022 implied by the 2021-2023 average",
-               "Tăng trưởng GRDP 2022 suy ra từ bình quân 2021-2023"),
-            "(1+avg)^3 / ((1+g2021)(1+g2023)) - 1",
-            _grdp_2022_from_average,
-            ("lc_grdp_growth_avg_2021_2023", "lc_grdp_growth_2021", "lc_grdp_growth_2023"), "2022",
-            "Depends on the 2021 estimate (the final 2021 figure was not found)."),
-    Derived("lc_tourist_arrivals_m04_2022_pct_plan_check",
-            _l("Tourist arrivals Jan-Apr 2022, share of the plan (recomputed)",
-               "Lượt khách 4 tháng 2022 so kế hoạch (tính lại)"),
-            "lc_tourist_arrivals_m04_2022 / lc_tourist_arrivals_plan_2022 x 100",
-            _share("lc_tourist_arrivals_m04_2022", "lc_tourist_arrivals_plan_2022"),
-            ("lc_tourist_arrivals_m04_2022", "lc_tourist_arrivals_plan_2022"), "2022M01-M04"),
-    Derived("lc_tourist_arrivals_q1_2022_pct_plan_check",
-            _l("Tourist arrivals Q1 2022, share of the plan (recomputed)",
-               "Lượt khách quý I/2022 so kế hoạch (tính lại)"),
-            "lc_tourist_arrivals_q1_2022 / lc_tourist_arrivals_plan_2022 x 100",
-            _share("lc_tourist_arrivals_q1_2022", "lc_tourist_arrivals_plan_2022"),
-            ("lc_tourist_arrivals_q1_2022", "lc_tourist_arrivals_plan_2022"), "2022Q1"),
-    Derived("lc_tourist_arrivals_2022_implied",
-            _l("Tourist arrivals 2022 (implied by the plan and its excess)",
-               "Lượt khách năm 2022 (suy ra từ kế hoạch và mức vượt)"),
-            "lc_tourist_arrivals_plan_2022 x (1 + lc_tourist_arrivals_2022_est_above_plan / 100)",
-            lambda k: k.quantity("lc_tourist_arrivals_plan_2022").after_growth(
-                k.quantity("lc_tourist_arrivals_2022_est_above_plan")),
-            ("lc_tourist_arrivals_plan_2022", "lc_tourist_arrivals_2022_est_above_plan"), "2022"),
-    Derived("lc_tourist_arrivals_2021_implied",
-            _l("Tourist arrivals 2021 (implied)", "Lượt khách năm 2021 (suy ra)"),
-            "lc_tourist_arrivals_2022_implied / (1 + lc_tourist_arrivals_growth_2022_est / 100)",
-            lambda k: k.quantity("lc_tourist_arrivals_2022_implied").before_growth(
-                k.quantity("lc_tourist_arrivals_growth_2022_est")),
-            ("lc_tourist_arrivals_2022_implied", "lc_tourist_arrivals_growth_2022_est"), "2021"),
-    Derived("lc_budget_revenue_2022m10_pct_plan",
-            _l("Budget revenue Jan-Oct 2022, share of the 2022 plan",
-               "Thu ngân sách 10 tháng 2022 so kế hoạch năm"),
-            "lc_budget_revenue_2022m10 / lc_budget_revenue_plan_2022 x 100",
-            _share("lc_budget_revenue_2022m10", "lc_budget_revenue_plan_2022"),
-            ("lc_budget_revenue_2022m10", "lc_budget_revenue_plan_2022"), "2022M01-M10"),
-    Derived("lc_tourism_revenue_q1_2022_pct_plan",
-            _l("Tourism revenue Q1 2022, share of the 2022 plan",
-               "Doanh thu du lịch quý I/2022 so kế hoạch năm"),
-            "lc_tourism_revenue_q1_2022 / lc_tourism_revenue_plan_2022 x 100",
-            _share("lc_tourism_revenue_q1_2022", "lc_tourism_revenue_plan_2022"),
-            ("lc_tourism_revenue_q1_2022", "lc_tourism_revenue_plan_2022"), "2022Q1"),
-    Derived("grdp_rank_national_best",
-            _l("GRDP growth rank H1 2022, best possible (national)",
-               "Hạng tăng trưởng GRDP 6 tháng 2022, cao nhất có thể (cả nước)"),
-            "rank_bounds('national').best", _rank("national", "best"), (), "2022H1",
-            dynamic_inputs=_rank_inputs),
-    Derived("grdp_rank_national_worst",
-            _l("GRDP growth rank H1 2022, worst possible (national)",
-               "Hạng tăng trưởng GRDP 6 tháng 2022, thấp nhất có thể (cả nước)"),
-            "rank_bounds('national').worst", _rank("national", "worst"), (), "2022H1",
-            dynamic_inputs=_rank_inputs),
-    Derived("grdp_rank_regional_best",
-            _l("GRDP growth rank H1 2022, best possible (region)",
-               "Hạng tăng trưởng GRDP 6 tháng 2022, cao nhất có thể (vùng)"),
-            "rank_bounds('regional').best", _rank("regional", "best"), (), "2022H1",
-            dynamic_inputs=_rank_inputs),
-    Derived("grdp_rank_regional_worst",
-            _l("GRDP growth rank H1 2022, worst possible (region)",
-               "Hạng tăng trưởng GRDP 6 tháng 2022, thấp nhất có thể (vùng)"),
-            "rank_bounds('regional').worst", _rank("regional", "worst"), (), "2022H1",
-            dynamic_inputs=_rank_inputs),
-]
+def derived_definitions() -> list[Derived]:
+    """Every derived number of data/derived.csv, in file order."""
+    table = validate.load("derived")
+    out = []
+    for _, r in table.iterrows():
+        def text(value: Any) -> str:
+            return "" if pd.isna(value) else str(value)
+        params = tuple(tuple(p.split("=", 1)) for p in text(r["params"]).split(";") if "=" in p)
+        out.append(Derived(
+            id=str(r["id"]), label={"en": str(r["label_en"]), "vi": str(r["label_vi"])},
+            formula=str(r["formula"]), kind=str(r["kind"]),
+            uses=tuple(i for i in text(r["inputs"]).split(";") if i),
+            params=params, period=text(r["period"]) or None, note=text(r["note"])))
+    return out
+
+
+def __getattr__(name: str) -> Any:
+    if name == "DERIVED":  # the definitions, read from data/derived.csv on each access
+        return derived_definitions()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def derived(lang: str = "en") -> pd.DataFrame:
@@ -435,7 +297,7 @@ def derived(lang: str = "en") -> pd.DataFrame:
     check_lang(lang)
     k = Lookup()
     rows = []
-    for d in DERIVED:
+    for d in derived_definitions():
         q = k.quantity(d.id)
         rows.append({"id": d.id, "label": d.label[lang], "period": d.period, "value": q.value,
                      "unit": q.unit, "qualifier": q.qualifier, "formula": d.formula,
@@ -446,8 +308,9 @@ def derived(lang: str = "en") -> pd.DataFrame:
 
 def derived_value(derived_id: str) -> Quantity:
     """One derived number by id."""
-    if derived_id not in {d.id for d in DERIVED}:
-        raise unknown("derived number", derived_id, [d.id for d in DERIVED])
+    known = [d.id for d in derived_definitions()]
+    if derived_id not in known:
+        raise unknown("derived number", derived_id, known)
     return Lookup().quantity(derived_id)
 
 
@@ -590,14 +453,6 @@ def ranks(lookup: Lookup | None = None) -> pd.DataFrame:
                      "unknown": b.of - 1 - len(b.above) - len(b.below),
                      "above_ids": ";".join(b.above_ids), "below_ids": ";".join(b.below_ids)})
     return pd.DataFrame(rows, columns=RANKS_COLUMNS)
-
-
-def ranks_main(args: argparse.Namespace) -> int:
-    """`lai-chau ranks [--format table|csv|json]`."""
-    from lai_chau.present.tables import render
-
-    sys.stdout.write(render(ranks().to_dict("records"), RANKS_COLUMNS, args.format))
-    return 0
 
 
 # ----------------------------------------------------------------------------- comparisons
@@ -783,14 +638,3 @@ def _release(k: Lookup, any_id: str) -> str | None:
         return None
     value = k.refs.loc[any_id, "release_date"]
     return None if pd.isna(value) else str(value)[:10]
-
-
-def main(args: argparse.Namespace) -> int:
-    """`lai-chau compare --baseline national|prior|region [--lang] [--format]`."""
-    from lai_chau.present.tables import render
-
-    table = compare(args.baseline, args.lang, ids=getattr(args, "id", None),
-                    vintage=getattr(args, "vintage", "first"))
-    columns = TABLE_COLUMNS if args.format == "table" else COLUMNS
-    sys.stdout.write(render(table.to_dict("records"), columns, args.format))
-    return 0

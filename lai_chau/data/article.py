@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
-import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -86,12 +84,3 @@ def figure(figure_id: str) -> Figure:
         label_vi=row["label_vi"],
         source_id=row["source_id"],
     )
-
-
-def main(args: argparse.Namespace) -> int:
-    """`lai-chau figures [--format table|csv|json]`."""
-    from lai_chau.present.tables import render
-
-    table = figures()
-    sys.stdout.write(render(table.to_dict("records"), CLI_COLUMNS, args.format))
-    return 0

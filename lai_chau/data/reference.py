@@ -10,7 +10,7 @@ from lai_chau.base.errors import unknown
 from lai_chau.data import validate
 
 # Tables whose rows are numbers with a source; their ids are unique across all of them.
-VALUE_TABLES = ("national", "lai_chau_prior", "provinces_h1_2022")
+VALUE_TABLES = validate.VALUE_TABLES
 
 
 def national() -> pd.DataFrame:
@@ -55,14 +55,6 @@ def source(source_id: str) -> dict[str, Any]:
         raise unknown("source id", source_id, sorted(table["id"]),
                       validate.rel_path("sources"))
     return {k: _plain(v) for k, v in match.iloc[0].to_dict().items()}
-
-
-def source_title(source_id: str, lang: str) -> str:
-    """A source's title for a reader of `lang`: the English title in `en` where we have one."""
-    from lai_chau.present.i18n import check_lang
-
-    record = source(source_id)
-    return (record.get("title_en") if check_lang(lang) == "en" else None) or record["title"]
 
 
 def values() -> pd.DataFrame:

@@ -247,8 +247,7 @@ class Quantity:
 
     def format(self, lang: str, digits: int = 2) -> str:
         """The quantity for a reader: '9,15%' (vi) or '9.15%' (en), '> 24%' with its qualifier."""
-        from lai_chau.present.i18n import check_lang
-        from lai_chau.sources.numerals import format_number
+        from lai_chau.sources.numerals import check_lang, format_number
 
         check_lang(lang)
         prefix = {"": "", "~": "~"}.get(self.qualifier, self.qualifier + " ")

@@ -15,14 +15,12 @@ file's size and mtime change. `lai-chau check` always validates everything.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import functools
 import hashlib
 import io
 import json
 import re
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -530,29 +528,52 @@ def _check_foreign_keys(name: str, table: pd.DataFrame) -> list[DataError]:
     return problems
 
 
-def _baseline_targets() -> tuple[str, ...]:
-    """Resources whose ids a comparability baseline_id may name (besides derived numbers)."""
-    from lai_chau.data.reference import VALUE_TABLES
+# The resources holding one reference value per row (Vietnam, Lai Châu's other periods, peers).
+VALUE_TABLES = ("national", "lai_chau_prior", "provinces_h1_2022")
 
-    return VALUE_TABLES
+
+def _baseline_targets() -> tuple[str, ...]:
+    """Resources whose ids a comparability baseline_id (or a derived number's input) may name."""
+    return (*VALUE_TABLES, "derived")
+
+
+def _known_values(name: str) -> set[str]:
+    known: set[str] = set()
+    for target in _baseline_targets():
+        table = _target(name, target) if target != name else None
+        known |= set((table if table is not None else _table(name))["id"].dropna())
+    return known
+
+
+def _where_values() -> str:
+    return ", ".join(f"{t} ({_rel(paths.DATA / resource(t)['path'])})"
+                     for t in _baseline_targets())
 
 
 def _check_baseline_ids(name: str, table: pd.DataFrame) -> list[DataError]:
-    """comparability.baseline_id names a reference value row or a derived number of
-    lai_chau.analysis.compare; a multi-table link that datapackage.json foreignKeys cannot
-    express."""
-    from lai_chau.analysis.compare import DERIVED
-
-    targets = _baseline_targets()
-    known = {d.id for d in DERIVED}
-    for target in targets:
-        known |= set(_target(name, target)["id"].dropna())
+    """comparability.baseline_id names a reference value row or a derived number
+    (data/derived.csv); a multi-table link that datapackage.json foreignKeys cannot express."""
     column = table["baseline_id"]
-    bad = column.notna() & ~column.isin(known)
-    where = ", ".join(
-        f"{t} ({_rel(paths.DATA / resource(t)['path'])})" for t in targets
-    ) + " or a derived number of lai_chau.analysis.compare"
-    return _link_problems(name, table, "baseline_id", bad, where)
+    bad = column.notna() & ~column.isin(_known_values(name))
+    return _link_problems(name, table, "baseline_id", bad, _where_values())
+
+
+def _check_derived_inputs(name: str, table: pd.DataFrame) -> list[DataError]:
+    """Each input of a derived number is a figure, a reference value or another derived number."""
+    known = _known_values(name) | set(_target(name, "figures")["id"].dropna())
+    rel = _rel(paths.DATA / resource(name)["path"])
+    problems = []
+    for index, cell in table["inputs"].items():
+        for item in (i for i in (cell.split(";") if isinstance(cell, str) else []) if i):
+            if item not in known:
+                problems.append(DataError(
+                    f"{rel}, {_row_label(table, index, ['id'])}",
+                    f"{item!r} is not an id of figures, {_where_values()}", column="inputs"))
+    return problems
+
+
+def _derived_targets() -> tuple[str, ...]:
+    return ("figures", *_baseline_targets()[:-1])
 
 
 # Fields holding a ';'-separated list of ids of another resource (foreignKeys cannot say so):
@@ -602,7 +623,8 @@ def _list_targets(name: str) -> tuple[str, ...]:
 
 
 # Links to other resources that foreignKeys cannot declare: resource -> (check, its targets).
-_CUSTOM_LINKS = {"comparability": (_check_baseline_ids, _baseline_targets)}
+_CUSTOM_LINKS = {"comparability": (_check_baseline_ids, _baseline_targets),
+                 "derived": (_check_derived_inputs, _derived_targets)}
 
 
 def _links(name: str) -> list[str]:
@@ -843,40 +865,6 @@ def problems() -> list[DataError]:
                 found += _check_links(name, table)
         except DataError as exc:
             found.append(exc)
-    if not found:
-        found += analysis_problems()
-    return found
-
-
-def analysis_problems() -> list[DataError]:
-    """What the reports' analysis makes of the data (every comparison and the claims, in every
-    language): a problem there would otherwise only surface in a render."""
-    from lai_chau.base.errors import LaiChauError
-
-    found: list[DataError] = []
-    steps: list[tuple[str, Any]] = []
-    try:
-        from lai_chau.analysis import claims, compare
-        from lai_chau.cli import BASELINES
-        from lai_chau.sources.numerals import LANGS
-
-        for lang in LANGS:
-            for baseline in BASELINES:
-                steps.append((f"compare {baseline} ({lang})",
-                              lambda b=baseline, lg=lang: compare.compare(b, lg)))
-            steps.append((f"claims ({lang})", lambda lg=lang: claims.claims(lg)))
-    except LaiChauError as exc:
-        return [DataError("data/", f"the analysis cannot start: {exc}")]
-    for what, step in steps:
-        try:
-            step()
-        except DataError as exc:
-            found.append(exc)
-        except LaiChauError as exc:
-            found.append(DataError("data/", f"{what} fails on this data: {exc}"))
-        except Exception as exc:  # a bug or an unforeseen data shape: say where, not a traceback
-            found.append(DataError("data/", f"{what} fails on this data: "
-                                            f"{type(exc).__name__}: {exc}"))
     return found
 
 
@@ -896,30 +884,3 @@ def update_hashes() -> list[str]:
     write_text(paths.DATAPACKAGE, text)
     clear_cache()
     return changed
-
-
-def main(args: argparse.Namespace) -> int:
-    """`lai-chau check [--update-hashes]`: list every problem; exit 1 if there is any."""
-    clear_cache()
-    found = problems()
-    if args.update_hashes:
-        blocking = [p for p in found if "content changed" not in p.message]
-        if blocking:
-            found = blocking
-        else:
-            changed = update_hashes()
-            print(f"updated hashes: {', '.join(changed) if changed else 'none changed'}")
-            found = problems()
-    if found:
-        for problem in found:
-            print(f"error: {problem}", file=sys.stderr)
-        print(f"{len(found)} problem(s) in the data package", file=sys.stderr)
-        return 1
-    n_rows = 0
-    for name in resource_names():
-        with open(resource_path(name), encoding="utf-8", newline="") as fh:
-            n_rows += sum(1 for _ in csv.reader(fh)) - 1
-    print(
-        f"ok: {len(resource_names())} resources, {n_rows} rows, seed hash and every quote checked"
-    )
-    return 0

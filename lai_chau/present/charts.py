@@ -37,7 +37,7 @@ from lai_chau.present.i18n import axis_title, base_text, check_lang, rank_label,
 from lai_chau.present.vega import javascript_bundle, json_for_script
 from lai_chau.sources.numerals import UNITS, format_number
 
-defer_iri_grammar()  # before altair imports jsonschema: see lai_chau/base/deferred.py (~1 s a kernel)
+defer_iri_grammar()  # before altair imports jsonschema (~1 s a kernel): lai_chau/base/deferred.py
 
 import altair as alt  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -126,7 +126,7 @@ def source_line(source_ids: Iterable[str], lang: str, width: int = 90) -> list[s
     if missing:
         raise unknown("source id", missing[0], list(sources.index))
     if len(ids) <= 2:
-        from lai_chau.data.reference import source_title
+        from lai_chau.present.i18n import source_title
 
         names = "; ".join(f"{source_title(i, lang)} [{i}]" for i in ids)
     else:

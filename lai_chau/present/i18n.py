@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from lai_chau.base.errors import unknown
-from lai_chau.sources.numerals import LANGS
+from lai_chau.sources.numerals import check_lang
 
 # Words around the data, keyed by purpose. Figures, quotes and labels come from data/, never here.
 TEXT: dict[str, dict[str, str]] = {
@@ -417,13 +417,6 @@ QUALIFIERS: dict[str, dict[str, str]] = {
 
 
 
-def check_lang(lang: object) -> str:
-    """Return `lang` if it is a report language, else raise UsageError naming the allowed ones."""
-    if lang not in LANGS:
-        raise unknown("language", lang, LANGS)
-    return str(lang)
-
-
 def text(key: str, lang: str, **values: object) -> str:
     """Interface text `key` in `lang`, with `{name}` placeholders filled from `values`."""
     check_lang(lang)
@@ -539,3 +532,11 @@ def date_text(value: Any, lang: str) -> str:
     if check_lang(lang) == "vi":
         return f"{day.day}/{day.month}/{day.year}"
     return f"{day.day} {day.strftime('%B')} {day.year}"
+
+
+def source_title(source_id: str, lang: str) -> str:
+    """A source's title for a reader of `lang`: the English title in `en` where we have one."""
+    from lai_chau.data.reference import source
+
+    record = source(source_id)
+    return (record.get("title_en") if check_lang(lang) == "en" else None) or record["title"]

@@ -20,6 +20,7 @@ from lai_chau.present.i18n import (
     measure_name,
     period_text,
     qualifier_text,
+    source_title,
     text,
 )
 from lai_chau.sources.numerals import format_number
@@ -216,14 +217,14 @@ def source_list(source_ids: Iterable[str], lang: str) -> Block:
     """The sources behind a page, in order of first use: '[id] title, publisher, date, URL'.
 
     The ids are those the charts' source lines and the tables cite; titles in the reader's
-    language where data/sources.csv has one (lai_chau.data.reference.source_title)."""
+    language where data/sources.csv has one (lai_chau.present.i18n.source_title)."""
     from lai_chau.data import reference
 
     lang = check_lang(lang)
     items, plain = [], []
     for source_id in dict.fromkeys(source_ids):
         record = reference.source(source_id)
-        title = reference.source_title(source_id, lang)
+        title = source_title(source_id, lang)
         published = published_text(record.get("date_published"), lang)
         accessed = date_text(record.get("date_accessed"), lang)
         details = [str(record["publisher"])]
@@ -338,7 +339,7 @@ def overview(figures: pd.DataFrame, lang: str) -> Iterable[Any]:
 
 def title_block(name: str, lang: str) -> Block:
     """A report's h1 (its title in notebooks/reports.toml) and intro (i18n text `<name>_intro`)."""
-    from lai_chau.render.run import load_matrix
+    from lai_chau.present.matrix import load_matrix
 
     title = load_matrix().report(name).titles[check_lang(lang)]
     return Block(heading(title, 1).html + "\n" + paragraph(text(f"{name}_intro", lang)).html,

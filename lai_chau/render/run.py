@@ -25,101 +25,78 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures as cf
-import copy
 import dataclasses
-import html
 import json
 import os
-import re
-import shutil
 import signal
 import sys
 import threading
 import time
-import tomllib
-import weakref
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from html.parser import HTMLParser
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from lai_chau.base.deferred import defer_iri_grammar
+from lai_chau.base import atomic, paths
+from lai_chau.base.errors import DataError, LaiChauError, UsageError
+from lai_chau.present.matrix import KERNEL, MATRIX, Matrix, Report, _show, load_matrix
+from lai_chau.render.job import (
+    CELL_TIMEOUT,
+    Job,
+    Outcome,
+    ReportKernelManager,
+    _describe_failure,
+    _failed_cell,
+    _first_line,
+    _kernels,
+    _kill,
+    _stop,
+    render_job,
+)
+from lai_chau.render.page import (
+    MAX_BYTES,
+    _clean,
+    _exporter,
+    _exporters,
+    check_page,
+    index_page,
+    to_html,
+)
+from lai_chau.render.page import bundle as _bundle
+from lai_chau.render.params import ALLOWED, check_parameters
 
-defer_iri_grammar()  # before nbformat imports jsonschema: ~1 s saved, see lai_chau/base/deferred.py
-
-import nbformat  # noqa: E402
-from jupyter_client.manager import AsyncKernelManager  # noqa: E402
-
-from lai_chau.base import atomic, paths  # noqa: E402
-from lai_chau.base.errors import DataError, LaiChauError, UsageError, unknown  # noqa: E402
-from lai_chau.present.i18n import text  # noqa: E402
-from lai_chau.sources.numerals import LANGS  # noqa: E402
-
-MATRIX = paths.NOTEBOOKS / "reports.toml"
-KERNEL = "lai-chau"
-TEMPLATE = "lai-chau"
-REMOVE_TAGS = ("parameters", "injected-parameters", "remove-cell")
-PAPERMILL_ERROR_TAG = "papermill-error-cell-tag"  # the banners papermill adds to a failed run
-MAX_BYTES = 1_500_000
-CELL_TIMEOUT = 600  # seconds per cell: a cell running longer is treated as a failure
-VOLATILE_KEYS = ("papermill", "execution", "ExecuteTime", "widgets")
-ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
-# A report must load nothing over the network: no remote script, stylesheet, image, frame,
-# object, poster or form target; `href` only on links (<a>), which the reader follows or not; no
-# remote `url(...)` or `@import` in CSS; no remote `url` in a chart spec (Vega would fetch its
-# data). check_page() looks at the markup, CSS and specs only, never at escaped text.
-_REMOTE = re.compile(r"^\s*(?:https?:)?//", re.IGNORECASE)
-_CSS_REMOTE = re.compile(r"url\(\s*[\"']?\s*(?:https?:)?//[^)]*\)?|@import\s+(?:url\()?\s*[\"']?"
-                         r"\s*(?:https?:)?//\S*", re.IGNORECASE)
-_JS_URL_KEY = re.compile(r"\\?\"url\\?\"\s*:\s*\\?\"(?:https?:)?//[^\"\\]*", re.IGNORECASE)
-_FETCHING_ATTRIBUTES = ("src", "srcset", "data", "poster", "action", "formaction", "xlink:href",
-                        "background", "manifest", "codebase", "archive", "ping")
-_CHART_SPEC = re.compile(r"var spec = (\{.*?\});\n", re.DOTALL)
-
-
-def _figure_ids() -> list[str]:
-    import lai_chau
-
-    return list(lai_chau.figures()["id"])
-
-
-def _indicators() -> list[str]:
-    import lai_chau
-
-    return list(dict.fromkeys(lai_chau.figures()["indicator"]))
-
-
-def _baselines() -> list[str]:
-    from lai_chau.cli import BASELINES
-
-    return list(BASELINES)
-
-
-def _peer_indicators() -> list[str]:
-    from lai_chau.data import reference
-
-    peers = set(reference.provinces()["indicator"])
-    return [i for i in _indicators() if i in peers]
-
-
-def _verdicts() -> list[str]:
-    from lai_chau.analysis.claims import VERDICTS
-
-    return list(VERDICTS)
-
-
-# Allowed values of the parameters notebooks share, by parameter name. A list parameter's items
-# must each be allowed. A notebook parameter not named here is checked for its type only.
-ALLOWED: dict[str, Callable[[], Sequence[str]]] = {
-    "lang": lambda: LANGS,
-    "baseline": _baselines,
-    "indicators": _indicators,
-    "figure_ids": _figure_ids,
-    "peer_indicator": _peer_indicators,
-    "verdicts": _verdicts,
-}
-
+# What `lai_chau.render.run` offers besides render() and main(): the stages it drives, by name.
+__all__ = [
+    "ALLOWED",
+    "CELL_TIMEOUT",
+    "KERNEL",
+    "MATRIX",
+    "MAX_BYTES",
+    "Job",
+    "Matrix",
+    "Outcome",
+    "OutputError",
+    "RenderInterrupted",
+    "Report",
+    "ReportKernelManager",
+    "_clean",
+    "_describe_failure",
+    "_exporter",
+    "_exporters",
+    "_failed_cell",
+    "_first_line",
+    "check_page",
+    "check_parameters",
+    "index_page",
+    "load_matrix",
+    "main",
+    "plan",
+    "preflight",
+    "prepare_output",
+    "render",
+    "render_job",
+    "summary",
+    "to_html",
+]
 
 class RenderInterrupted(LaiChauError):
     """The render was stopped by SIGINT or SIGTERM; nothing more was written."""
@@ -128,202 +105,6 @@ class RenderInterrupted(LaiChauError):
         self.signum = signum
         super().__init__(f"interrupted by {signal.Signals(signum).name}; reports already written "
                          "are complete, the others were left as they were")
-
-
-# --- the matrix ---------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Report:
-    """One entry of the matrix: a notebook rendered with these parameters in each language."""
-
-    name: str
-    notebook: str
-    titles: dict[str, str]
-    parameters: dict[str, Any]
-    languages: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Matrix:
-    """The report matrix file, parsed."""
-
-    path: Path
-    languages: tuple[str, ...]
-    kernel: str
-    reports: tuple[Report, ...]
-
-    def report(self, name: str) -> Report:
-        """The report called `name`; UsageError listing the known names otherwise."""
-        for item in self.reports:
-            if item.name == name:
-                return item
-        raise unknown("report", name, [r.name for r in self.reports])
-
-
-def _show(path: Path) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(paths.ROOT))
-    except ValueError:
-        return str(path)
-
-
-def load_matrix(path: Path = MATRIX) -> Matrix:
-    """Parse the matrix file; DataError naming the file, the report and the key on a problem."""
-    path = Path(path)
-    where = _show(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError(where, "file not found; it lists the reports to render") from None
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise DataError(where, f"not valid UTF-8 TOML ({exc})") from None
-    top_keys = {"languages", "kernel", "report"}
-    extra = sorted(set(raw) - top_keys)
-    if extra:
-        raise DataError(where, f"unknown top-level key {extra[0]!r}; expected: "
-                               f"{', '.join(sorted(top_keys))}")
-    languages = raw.get("languages", list(LANGS))
-    _check_languages(where, "'languages'", languages)
-    kernel = raw.get("kernel", KERNEL)
-    if not isinstance(kernel, str) or not kernel:
-        raise DataError(where, f"'kernel' must name a Jupyter kernel, got {kernel!r}")
-    entries = raw.get("report")
-    if not isinstance(entries, list) or not entries:
-        raise DataError(where, "no [[report]] entries; expected at least one")
-    reports = []
-    for number, entry in enumerate(entries, 1):
-        label = f"[[report]] #{number}"
-        if not isinstance(entry, dict):
-            raise DataError(where, f"{label} is not a table")
-        name = entry.get("name")
-        if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
-            raise DataError(where, f"{label}: 'name' must be lower-case letters, digits and "
-                                   f"dashes (it names the HTML file), got {name!r}")
-        label = f"report {name!r}"
-        if any(r.name == name for r in reports):
-            raise DataError(where, f"{label} is listed twice")
-        allowed_keys = {"name", "notebook", "parameters", "languages"} | {
-            f"title_{lang}" for lang in LANGS
-        }
-        extra = sorted(set(entry) - allowed_keys)
-        if extra:
-            raise DataError(where, f"{label}: unknown key {extra[0]!r}; expected: "
-                                   f"{', '.join(sorted(allowed_keys))}")
-        notebook = entry.get("notebook")
-        if not isinstance(notebook, str) or not notebook.endswith(".ipynb"):
-            raise DataError(where, f"{label}: 'notebook' must name an .ipynb file, "
-                                   f"got {notebook!r}")
-        langs = entry.get("languages", languages)
-        _check_languages(where, f"{label}: 'languages'", langs)
-        titles = {lang: entry.get(f"title_{lang}") for lang in LANGS}
-        missing = [lang for lang in langs if lang in LANGS and not isinstance(titles[lang], str)]
-        if missing:
-            raise DataError(where, f"{label}: missing 'title_{missing[0]}' (the page title in "
-                                   f"that language)")
-        parameters = entry.get("parameters", {})
-        if not isinstance(parameters, dict):
-            raise DataError(where, f"{label}: 'parameters' must be a table")
-        reports.append(Report(name, notebook, {k: v for k, v in titles.items() if v},
-                              dict(parameters), tuple(langs)))
-    return Matrix(path, tuple(languages), kernel, tuple(reports))
-
-
-def _check_languages(where: str, key: str, languages: Any) -> None:
-    """A non-empty list of distinct strings (which languages are allowed is checked by plan())."""
-    if not isinstance(languages, list) or not languages or \
-            not all(isinstance(lang, str) for lang in languages):
-        raise DataError(where, f"{key} must be a non-empty list of language codes, "
-                               f"e.g. {list(LANGS)}")
-    twice = [lang for number, lang in enumerate(languages) if lang in languages[:number]]
-    if twice:
-        raise DataError(where, f"{key} lists {twice[0]!r} twice")
-
-
-# --- parameter checks ---------------------------------------------------------------------------
-
-def _type_problem(value: Any, annotation: str) -> str | None:
-    """Why `value` does not fit a parameter annotated `annotation` ('str', 'list[str]'...)."""
-    simple: dict[str, tuple[type, ...]] = {
-        "str": (str,), "int": (int,), "float": (int, float), "bool": (bool,),
-    }
-    shown = f"{type(value).__name__} {value!r}"
-    if annotation in simple:
-        wanted = simple[annotation]
-        if not isinstance(value, wanted) or (annotation != "bool" and isinstance(value, bool)):
-            return f"expected {annotation}, got {shown}"
-        return None
-    match = re.fullmatch(r"(?:list|List|tuple|Tuple)\[(\w+)(?:,\s*\.\.\.)?\]", annotation)
-    if match:
-        if not isinstance(value, list | tuple):
-            return f"expected {annotation}, got {shown}"
-        for item in value:
-            problem = _type_problem(item, match.group(1))
-            if problem:
-                return f"expected {annotation}; an item: {problem}"
-    return None  # other annotations (unions, Optional...) are left to the notebook
-
-
-def check_parameters(
-    report: str, lang: str, notebook: Path, parameters: dict[str, Any], declared: dict[str, Any]
-) -> list[str]:
-    """Every problem of running `notebook` with `parameters`, as messages naming the report,
-    the parameter and what is allowed. `declared` is papermill.inspect_notebook(notebook)."""
-    where = f"report {report!r} ({lang}), {notebook.name}"
-    if not declared:
-        return [f"{where}: no 'parameters' cell; a report notebook declares its parameters in "
-                "one cell tagged 'parameters' (the second cell)"]
-    problems = []
-    names = sorted(declared)
-    for name, value in parameters.items():
-        if name not in declared:
-            problems.append(f"{where}: unknown parameter {name!r}; the notebook takes: "
-                            f"{', '.join(names)}")
-            continue
-        annotation = declared[name].get("inferred_type_name") or "None"
-        if annotation == "None":
-            problems.append(f"{where}: parameter {name!r} has no type annotation in the "
-                            f"notebook; write e.g. `{name}: str = ...  # what it is`")
-            continue
-        problem = _type_problem(value, annotation)
-        if problem:
-            problems.append(f"{where}: parameter {name!r}: {problem}")
-            continue
-        if name in ALLOWED:
-            allowed = list(ALLOWED[name]())
-            values = value if isinstance(value, list | tuple) else [value]
-            bad = [v for v in values if v not in allowed]
-            if bad:
-                problems.append(f"{where}: parameter {name!r} = {bad[0]!r} is not allowed; "
-                                f"expected one of: {', '.join(map(str, allowed))}")
-    return problems
-
-
-# --- jobs ---------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Job:
-    """One (report, language) to render: everything a worker needs (picklable)."""
-
-    name: str
-    lang: str
-    notebook: Path
-    title: str
-    parameters: dict[str, Any]
-    html: Path
-    log: Path
-    kernel: str
-    warm: bool = True  # on a reused, prepared kernel (lai_chau.render.kernels); False: a new one
-
-
-@dataclass
-class Outcome:
-    """What became of a job: ok with the HTML's size, or the error to show."""
-
-    job: Job
-    ok: bool
-    error: str = ""
-    seconds: float = 0.0
-    size: int = 0
 
 
 def plan(
@@ -398,400 +179,12 @@ def _cell_id_problem(notebook: Path) -> str | None:
     return None
 
 
-# --- one job ------------------------------------------------------------------------------------
-
-_stop = threading.Event()
-_kernels: weakref.WeakSet[AsyncKernelManager] = weakref.WeakSet()
-
-
-class ReportKernelManager(AsyncKernelManager):
-    """A kernel for a report: charts in `report` mode (the page carries the JavaScript), and
-    known to the render so an interrupted render can stop it."""
-
-    async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:
-        if kw.get("cwd"):
-            # IPC sockets in the job's own temporary directory: no TCP ports to clash over
-            # (and no ipykernel warning about unencrypted TCP on every start).
-            self.transport = "ipc"
-            self.ip = os.path.join(kw["cwd"], "kernel")
-            # and the connection file too: nothing of a killed render stays in Jupyter's
-            # runtime directory (the private directory is swept by atomic.remove_stale)
-            self.connection_file = os.path.join(kw["cwd"], "kernel-connection.json")
-        env = dict(kw.pop("env", None) or os.environ)
-        env["LAI_CHAU_CHARTS"] = "report"
-        env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-        kw["env"] = env
-        return await super()._async_pre_start_kernel(**kw)
-
-    async def _async_post_start_kernel(self, **kw: Any) -> None:
-        await super()._async_post_start_kernel(**kw)
-        _kernels.add(self)
-        if _stop.is_set():
-            _kill(self)
-
-
-def _kill(km: AsyncKernelManager) -> None:
-    pid = getattr(km.provisioner, "pid", None)
-    if pid:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-
-
-def _first_line(value: Any) -> str:
-    """The first non-empty line of a message, without ANSI colour codes (nbclient's timeout
-    and kernel errors run over several lines and quote the cell's source)."""
-    return next((line.strip() for line in ANSI.sub("", str(value)).splitlines() if line.strip()),
-                "")
-
-
-def _failed_cell(executed: Any, notebook: Path) -> str:
-    """Which cell of `notebook` (as written) failed in `executed`, e.g. 'cell 3 (`x = 1 / 0`)'.
-
-    Found by position: the cells papermill inserts (the injected parameters, the error banners
-    tagged papermill-error-cell-tag) are not counted. Ids are only a cross-check: a notebook may
-    have none or the same id twice."""
-    index = 0  # of the executed cell in the notebook as written
-    for item in executed.cells:
-        tags = item.get("metadata", {}).get("tags", [])
-        if PAPERMILL_ERROR_TAG in tags:
-            continue
-        failed = any(o.get("output_type") == "error" for o in item.get("outputs", [])) or \
-            bool(item.get("metadata", {}).get("papermill", {}).get("exception"))
-        if "injected-parameters" in tags:
-            if failed:
-                return "the injected parameters"
-            continue
-        if not failed:
-            index += 1
-            continue
-        cells = nbformat.read(notebook, as_version=4).cells
-        if index >= len(cells) or cells[index].source != item.get("source", ""):
-            # the notebook changed since it ran: fall back on a unique id, if any
-            same = [n for n, cell in enumerate(cells)
-                    if item.get("id") and cell.get("id") == item.get("id")]
-            index = same[0] if len(same) == 1 else index
-        return f"cell {index} (`{_first_line(item.get('source', ''))}`)"
-    # No cell has an error: the kernel died (or the run stopped) in the last cell that started
-    # (papermill marks every cell 'completed' when a run ends, so its start time tells).
-    index, last = 0, None
-    for item in executed.cells:
-        tags = item.get("metadata", {}).get("tags", [])
-        if PAPERMILL_ERROR_TAG in tags:
-            continue
-        started = item.get("metadata", {}).get("papermill", {}).get("start_time")
-        if "injected-parameters" in tags:
-            last = "the injected parameters" if started else last
-            continue
-        if started and item.get("cell_type") == "code":
-            last = f"cell {index} (`{_first_line(item.get('source', ''))}`)"
-        index += 1
-    return f"{last}, which was running when the kernel stopped" if last else ""
-
-
-def _describe_failure(job: Job, executed: Any, exc: BaseException) -> str:
-    """'report 'x' (vi): cell 3 (`line`) raised NameError: ...' from the executed notebook."""
-    where = f"report {job.name!r} ({job.lang}), {job.notebook.name}"
-    ename = getattr(exc, "ename", type(exc).__name__)
-    evalue = _first_line(getattr(exc, "evalue", exc))
-    cell = _failed_cell(executed, job.notebook) if executed is not None else ""
-    if not cell:
-        cell = "before any cell ran"
-    why = f"{ename}: {evalue}" if evalue else ename
-    return f"{where}: {cell}: {why}"
-
-
-def _clean(nb: Any, title: str) -> Any:
-    """A copy of the executed notebook without what differs between runs (timings, counts,
-    stderr noise), titled for the page."""
-    nb = copy.deepcopy(nb)
-    for key in VOLATILE_KEYS:
-        nb.metadata.pop(key, None)
-    nb.metadata["title"] = title
-    for index, cell in enumerate(nb.cells):
-        if not cell.get("id"):  # plan() refuses such notebooks; never a random id on the page
-            cell["id"] = f"cell-{index}"
-        for key in VOLATILE_KEYS:
-            cell.metadata.pop(key, None)
-        if cell.cell_type != "code":
-            continue
-        cell.execution_count = None
-        cell.outputs = [o for o in cell.outputs
-                        if not (o.output_type == "stream" and o.get("name") == "stderr")]
-        for output in cell.outputs:
-            if "execution_count" in output:
-                output.execution_count = None
-    return nb
-
-
-_exporter_lock = threading.Lock()
-_exporters: list[Any] = []
-
-
-def _exporter() -> Any:
-    """The process's HTML exporter: compiling its template chain (lab + lai-chau) takes ~0.25 s,
-    so it is built once. Not thread-safe (it registers per-notebook filters): use it under
-    _exporter_lock."""
-    if not _exporters:
-        from nbconvert import HTMLExporter
-        from traitlets.config import Config
-
-        config = Config()
-        config.TagRemovePreprocessor.enabled = True
-        config.TagRemovePreprocessor.remove_cell_tags = set(REMOVE_TAGS)
-        config.HTMLExporter.exclude_input = True
-        config.HTMLExporter.exclude_input_prompt = True
-        config.HTMLExporter.exclude_output_prompt = True
-        _exporters.append(HTMLExporter(config=config, template_name=TEMPLATE,
-                                       extra_template_basedirs=[str(paths.TEMPLATES)]))
-    return _exporters[0]
-
-
-def to_html(nb: Any, lang: str, title: str, bundle: str) -> str:
-    """The page of an executed notebook: outputs only, in `lang`, chart JavaScript once."""
-    clean = _clean(nb, title)
-    has_charts = any('class="lc-chart"' in str(o.get("data", {}).get("text/html", ""))
-                     for c in clean.cells if c.cell_type == "code" for o in c.outputs)
-    resources = {"lai_chau_vega_js": bundle if has_charts else ""}
-    with _exporter_lock:
-        exporter = _exporter()
-        exporter.language_code = lang
-        body, _ = exporter.from_notebook_node(clean, resources=resources)
-    return body
-
-
-def check_page(page: str, bundle: str | None = None) -> str | None:
-    """Why a page cannot be published (too big, loads from the network), or None. `bundle` is the
-    chart library's own script (vl-convert's), which is not searched."""
-    size = len(page.encode("utf-8"))
-    if size > MAX_BYTES:
-        return f"the page is {size / 1e6:.2f} MB, over the {MAX_BYTES / 1e6:.1f} MB budget"
-    finder = _RemoteFinder(bundle)
-    finder.feed(page)
-    finder.close()
-    if finder.found:
-        return f"the page loads from the network: {finder.found[0]}"
-    return None
-
-
-class _RemoteFinder(HTMLParser):
-    """Collects what in a page's markup, CSS or chart specs would be fetched from the network."""
-
-    def __init__(self, bundle: str | None) -> None:
-        super().__init__(convert_charrefs=True)
-        self.bundle = bundle.strip() if bundle else None
-        self.found: list[str] = []
-        self._raw_tag: str | None = None
-        self._raw: list[str] = []
-        self._raw_line = 0
-
-    def _where(self) -> str:
-        return f"line {self.getpos()[0]}"
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if value is None:
-                continue
-            fetching = name in _FETCHING_ATTRIBUTES or (name == "href" and tag != "a")
-            if fetching and (_REMOTE.match(value) or (name == "srcset" and "//" in value and
-                                                      any(_REMOTE.match(part) for part in
-                                                          value.split(",")))):
-                self.found.append(f"<{tag} {name}={value[:80]!r}> ({self._where()})")
-            elif name == "style" and _CSS_REMOTE.search(value):
-                self.found.append(f"<{tag} style> {_CSS_REMOTE.search(value).group(0)[:80]!r} "
-                                  f"({self._where()})")
-        if tag in ("script", "style"):
-            self._raw_tag, self._raw, self._raw_line = tag, [], self.getpos()[0]
-
-    handle_startendtag = handle_starttag
-
-    def handle_data(self, data: str) -> None:
-        if self._raw_tag:
-            self._raw.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag != self._raw_tag:
-            return
-        content, self._raw_tag = "".join(self._raw), None
-        where = f"line {self._raw_line}"
-        if tag == "style":
-            match = _CSS_REMOTE.search(content)
-            if match:
-                self.found.append(f"<style> {match.group(0)[:80]!r} ({where})")
-            return
-        if self.bundle and content.strip() == self.bundle:
-            return
-        spec = _CHART_SPEC.search(content)
-        if spec:
-            try:
-                parsed = json.loads(spec.group(1))
-            except ValueError:
-                parsed = None
-            if parsed is not None:
-                for path, url in _spec_urls(parsed):
-                    self.found.append(f"a chart spec's {path} = {url[:80]!r} ({where})")
-                return
-        match = _JS_URL_KEY.search(content)
-        if match:
-            self.found.append(f"<script> {match.group(0)[:80]!r} ({where})")
-
-
-def _spec_urls(node: Any, path: str = "spec") -> list[tuple[str, str]]:
-    """(path, value) of every remote `url` in a Vega(-Lite) spec, at any depth."""
-    found = []
-    if isinstance(node, dict):
-        for key, value in node.items():
-            here = f"{path}.{key}"
-            if key == "url" and isinstance(value, str) and _REMOTE.match(value):
-                found.append((here, value))
-            else:
-                found += _spec_urls(value, here)
-    elif isinstance(node, list):
-        for number, value in enumerate(node):
-            found += _spec_urls(value, f"{path}[{number}]")
-    return found
-
-
-def render_job(job: Job, bundle: str | None = None, kernels: Any = None) -> Outcome:
-    """Execute one job's notebook, keep its log, and write its HTML if everything succeeded.
-
-    A warm job runs on a kernel of `kernels` (a lai_chau.render.kernels.KernelPool), by default this
-    process's pool."""
-    import papermill
-
-    from lai_chau.render import kernels as engine
-
-    started = time.perf_counter()
-    warm = ({"engine_name": engine.ENGINE, "kernel_pool": kernels} if job.warm
-            else {"engine_name": engine.COLD_ENGINE})
-    if _stop.is_set():
-        return Outcome(job, False, "not started: the render was interrupted")
-    executed = None
-    error: BaseException | None = None
-    workdir = atomic.temp_dir("render")
-    try:
-        partial = Path(workdir) / "executed.ipynb"
-        try:
-            executed = papermill.execute_notebook(
-                str(job.notebook), str(partial), parameters=job.parameters,
-                kernel_name=job.kernel, progress_bar=False, log_output=False,
-                request_save_on_cell_execute=False, execution_timeout=CELL_TIMEOUT,
-                kernel_manager_class=ReportKernelManager,
-                shutdown_kernel="immediate",  # every cell has run: no graceful goodbye needed
-                resources={"metadata": {"path": workdir}},  # the kernel's cwd, not ours
-                **warm,  # a reused kernel, prepared like a new one (else a new one)
-            )
-        except Exception as exc:  # a failing cell, a kernel that died or never started
-            error = exc
-        if error is not None and partial.exists():
-            executed = nbformat.read(partial, as_version=4)
-        elif error is not None:  # a dead kernel: papermill saved nothing; the engine kept it
-            executed = getattr(error, "executed_notebook", None)
-        if _stop.is_set():
-            return Outcome(job, False, "interrupted", time.perf_counter() - started)
-        try:
-            _write_log(job, partial, executed)
-        except OSError as exc:
-            return Outcome(job, False, _write_failure(job, job.log, exc),
-                           time.perf_counter() - started)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-    if error is not None:
-        return Outcome(job, False, _describe_failure(job, executed, error),
-                       time.perf_counter() - started)
-    bundle = bundle if bundle is not None else _bundle()
-    page = to_html(executed, job.lang, job.title, bundle)
-    problem = check_page(page, bundle)
-    if problem:
-        return Outcome(job, False, f"report {job.name!r} ({job.lang}): {problem}",
-                       time.perf_counter() - started)
-    if _stop.is_set():
-        return Outcome(job, False, "interrupted", time.perf_counter() - started)
-    data = page.encode("utf-8")
-    try:
-        atomic.write_bytes(job.html, data)
-    except OSError as exc:
-        return Outcome(job, False, _write_failure(job, job.html, exc),
-                       time.perf_counter() - started)
-    return Outcome(job, True, "", time.perf_counter() - started, len(data))
-
-
-def _write_failure(job: Job, path: Path, exc: OSError) -> str:
-    return (f"report {job.name!r} ({job.lang}): cannot write {_show(path)}: "
-            f"{exc.strerror or exc}; the previous file (if any) is unchanged; free space or "
-            "make the directory writable, or choose another --output")
-
-
-def _write_log(job: Job, partial: Path, executed: Any) -> None:
-    """Keep this run's executed notebook as the job's log: what papermill saved, else the notebook
-    as far as it ran (a dead kernel), else none: an older run's log never stands for this one."""
-    if partial.exists():
-        atomic.write_bytes(job.log, partial.read_bytes())
-    elif executed is not None:
-        atomic.write_text(job.log, nbformat.writes(executed))
-    else:
-        job.log.unlink(missing_ok=True)
-
-
-def _bundle() -> str:
-    from lai_chau.present.vega import javascript_bundle
-
-    return javascript_bundle()
-
-
 def _bundle_quietly() -> None:
     """_bundle() in the background: an error here is reported by the render's own call."""
     try:
         _bundle()
     except Exception:  # the foreground call raises it again, with the render's report
         pass
-
-
-# --- the index ----------------------------------------------------------------------------------
-
-INDEX_CSS = """
-body { font-family: "Noto Sans", "Segoe UI", "Helvetica Neue", Arial, sans-serif; color: #1f2a28;
-  max-width: 760px; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; }
-h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 1.6rem; }
-a { color: #1b6e5a; } .missing { color: #5b6664; }
-"""
-
-
-def index_page(matrix: Matrix, output: Path) -> str:
-    """reports/index.html: every report of the matrix in each language (deterministic)."""
-    parts = [
-        "<!DOCTYPE html>",
-        f'<html lang="{html.escape(matrix.languages[0], quote=True)}">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{html.escape(text('index_title', 'vi'))} · "
-        f"{html.escape(text('index_title', 'en'))}</title>",
-        f"<style>{INDEX_CSS}</style>",
-        "</head>",
-        "<body>",
-        "<main>",
-    ]
-    for lang in matrix.languages:
-        parts.append(f'<section lang="{lang}">')
-        level = 1 if lang == matrix.languages[0] else 2
-        parts.append(f"<h{level}>{html.escape(text('index_title', lang))}</h{level}>")
-        parts.append("<ul>")
-        for report in matrix.reports:
-            if lang not in report.languages:
-                continue
-            title = html.escape(report.titles[lang])
-            href = f"{lang}/{report.name}.html"
-            if (Path(output) / href).is_file():
-                parts.append(f'<li><a href="{href}">{title}</a></li>')
-            else:
-                missing = html.escape(text("not_rendered", lang))
-                parts.append(f'<li class="missing">{title} ({missing})</li>')
-        parts.append("</ul>")
-        parts.append("</section>")
-    parts += ["</main>", "</body>", "</html>", ""]
-    return "\n".join(parts)
 
 
 # --- the whole render ---------------------------------------------------------------------------

@@ -675,10 +675,24 @@ def read_text(path: str) -> str:
     return text
 
 
-def main(args: Any) -> int:
-    """`lai-chau extract PATH [--format table|csv|json]`: the mentions of a text file."""
-    from lai_chau.present.tables import render
+def parse_quantity(text: str) -> Mention:
+    """Read one Vietnamese quantity ("9,15%", "1.620 tấn", "tốp 15", "29/63", "15/6/2022").
 
-    mentions = extract(read_text(args.path))
-    sys.stdout.write(render([m.as_row() for m in mentions], COLUMNS, args.format))
-    return 0
+    The whole text (after an optional qualifier such as "gần") must be one mention of
+    lai_chau.sources.extract: its kind tells a figure (percent, tonnes, rank...) from a date, a
+    year,
+    a period or a name. Raises NumberError otherwise.
+    """
+    if not isinstance(text, str):
+        raise NumberError(f"expected a string holding a quantity, got {type(text).__name__}")
+    s = text.strip()
+    found = extract(s)
+    if len(found) == 1:
+        m = found[0]
+        before, after = s[: m.start].strip(), s[m.end :].strip()
+        if not after and (not before or before == m.qualifier):
+            return m
+    if not found:
+        raise NumberError(f"{text!r} holds no number; expected a quantity such as '9,15%'")
+    seen = ", ".join(f"{m.text!r} ({m.kind})" for m in found)
+    raise NumberError(f"{text!r} is not one quantity; read {seen}")

@@ -7,12 +7,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from typing import TYPE_CHECKING
 
 from lai_chau.base.errors import LaiChauError, unknown
-
-if TYPE_CHECKING:  # pragma: no cover
-    from lai_chau.sources.extract import Mention
 
 # The languages of every display and report: the one definition (cli, i18n, render import it).
 LANGS = ("vi", "en")
@@ -78,9 +74,14 @@ UNITS: dict[str, UnitLabel] = {
 }
 
 
-def _check_lang(lang: str) -> None:
+def check_lang(lang: object) -> str:
+    """Return `lang` if it is a report language, else raise UsageError naming the allowed ones."""
     if lang not in LANGS:
         raise unknown("language", lang, LANGS)
+    return str(lang)
+
+
+_check_lang = check_lang
 
 
 @cache
@@ -129,12 +130,13 @@ def parse_decimal(text: str, lang: str = "vi") -> Decimal:
         return -value if m["sign"] in ("-", "−") else value
     if _DATE_LIKE.fullmatch(s):
         raise NumberError(
-            f"{text!r} is a date or a rank (N/M), not a number; parse_quantity() tells which"
+            f"{text!r} is a date or a rank (N/M), not a number; "
+            "lai_chau.sources.extract.parse_quantity() tells which"
         )
     if re.search(r"[^\d\s.,+\-−]", s):
         raise NumberError(
             f"{text!r} holds words or a unit; expected a bare number such as {example} "
-            "(parse_quantity() reads a number with its unit)"
+            "(lai_chau.sources.extract.parse_quantity() reads a number with its unit)"
         )
     other = "en" if lang == "vi" else "vi"
     if _pattern(other).fullmatch(s):
@@ -208,26 +210,3 @@ def format_percent(
     return format_number(value, lang, "percent", decimals)
 
 
-def parse_quantity(text: str) -> Mention:
-    """Read one Vietnamese quantity ("9,15%", "1.620 tấn", "tốp 15", "29/63", "15/6/2022").
-
-    The whole text (after an optional qualifier such as "gần") must be one mention of
-    lai_chau.sources.extract: its kind tells a figure (percent, tonnes, rank...) from a date, a
-    year,
-    a period or a name. Raises NumberError otherwise.
-    """
-    from lai_chau.sources.extract import extract
-
-    if not isinstance(text, str):
-        raise NumberError(f"expected a string holding a quantity, got {type(text).__name__}")
-    s = text.strip()
-    found = extract(s)
-    if len(found) == 1:
-        m = found[0]
-        before, after = s[: m.start].strip(), s[m.end :].strip()
-        if not after and (not before or before == m.qualifier):
-            return m
-    if not found:
-        raise NumberError(f"{text!r} holds no number; expected a quantity such as '9,15%'")
-    seen = ", ".join(f"{m.text!r} ({m.kind})" for m in found)
-    raise NumberError(f"{text!r} is not one quantity; read {seen}")
