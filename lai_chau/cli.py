@@ -130,7 +130,7 @@ def extract_command(args: argparse.Namespace) -> int:
 
 def compare_command(args: argparse.Namespace) -> int:
     """`lai-chau compare --baseline national|prior|region [--vintage] [--lang] [--format]`."""
-    from lai_chau.analysis.compare import COLUMNS, TABLE_COLUMNS, compare
+    from lai_chau.present.comparisons import COLUMNS, TABLE_COLUMNS, compare
 
     table = compare(args.baseline, args.lang, ids=getattr(args, "id", None),
                     vintage=getattr(args, "vintage", "first"))

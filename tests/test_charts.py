@@ -34,9 +34,9 @@ def _every_layer_has_tooltips(spec: dict[str, Any]) -> None:
 
 def _comparison_rows(lang: str) -> pd.DataFrame:
     """The national comparison (lai_chau.analysis.compare) in percent: like for like and proxies."""
-    from lai_chau.analysis import compare
+    from lai_chau.present import comparisons
 
-    rows = compare.compare("national", lang)
+    rows = comparisons.compare("national", lang)
     rows = rows[(rows["unit"] == "percent") & (rows["baseline_unit"] == "percent")
                 & rows["comparability"].isin(["same", "proxy"])]  # context rows have no gap
     assert set(rows["comparability"]) == {"same", "proxy"}, "the test needs both kinds"

@@ -18,6 +18,7 @@ from lai_chau.base.errors import DataError, LaiChauError, UsageError
 from lai_chau.cli import main
 from lai_chau.data import reference, validate
 from lai_chau.data.units import Quantity, UnitError
+from lai_chau.present import comparisons
 
 REQUIRED_CSV = ["id", "value", "baseline_value", "gap", "gap_unit", "direction", "comparability"]
 
@@ -134,7 +135,7 @@ def test_every_gap_recomputes_from_the_data(baseline: str) -> None:
 
 
 def test_national_rows_follow_comparability_csv() -> None:
-    table = compare.compare("national")
+    table = comparisons.compare("national")
     comp = reference.comparability()
     comp = comp[comp["baseline"] == "national"].set_index(["figure_id", "baseline_id"])
     expected = set(comp[comp["comparability"] != "not_comparable"].index)
@@ -144,7 +145,7 @@ def test_national_rows_follow_comparability_csv() -> None:
         assert row["comparability"] == c["comparability"]
         assert c["reason_en"] in row["note"]
         if row["comparability"] == "proxy":
-            assert row["note"].startswith(compare.TEXT["proxy"]["en"]), "a proxy says so"
+            assert row["note"].startswith(comparisons.TEXT["proxy"]["en"]), "a proxy says so"
 
 
 def test_retail_is_compared_with_the_nominal_rate_only() -> None:
@@ -168,7 +169,7 @@ def test_prior_uses_the_values_the_article_implies() -> None:
 
 
 def test_region_compares_with_peers_of_the_same_region_and_indicator() -> None:
-    table = compare.compare("region")
+    table = comparisons.compare("region")
     peers = reference.provinces().set_index("id")
     members = reference.region_members()
     region = members.loc[members["province"] == compare.PROVINCE, "region"].iloc[0]
@@ -348,7 +349,7 @@ def test_unknown_baseline_language_or_id_lists_the_allowed_values() -> None:
                                          "prior, region"):
         compare.compare("world")
     with pytest.raises(UsageError, match="unknown language 'fr'; expected one of: vi, en"):
-        compare.compare("national", "fr")
+        comparisons.compare("national", "fr")
     with pytest.raises(UsageError, match="unknown figure id 'gdp'; expected one of: grdp_growth"):
         compare.compare("national", ids=["gdp"])
     with pytest.raises(UsageError, match="unknown rank scope"):
@@ -458,7 +459,7 @@ def test_a_conflicting_baseline_keeps_its_note_in_both_languages(data_copy: Path
     edit_row(data_copy / "national.csv", "gdp_h1_2022", status="conflict",
           status_note="a test note on the conflict")
     for lang in ("vi", "en"):
-        row = compare.compare("national", lang, ids=["grdp_growth"]).iloc[0]
+        row = comparisons.compare("national", lang, ids=["grdp_growth"]).iloc[0]
         assert "a test note on the conflict" in row["note"], lang
 
 

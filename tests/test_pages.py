@@ -16,7 +16,7 @@ from lai_chau.analysis import claims, compare
 from lai_chau.base.errors import UsageError
 from lai_chau.data import reference
 from lai_chau.data.units import Quantity
-from lai_chau.present import pages, report
+from lai_chau.present import comparisons, pages, report
 from lai_chau.present.i18n import text
 from lai_chau.sources.numerals import format_number
 
@@ -47,7 +47,7 @@ def _check_chart(spec: dict[str, Any], lang: str) -> None:
 @pytest.mark.parametrize("lang", LANGS)
 def test_vs_national_keeps_proxies_out_of_the_like_for_like_chart(lang: str) -> None:
     page = pages.vs_national(lang)
-    rows = compare.compare("national", lang)
+    rows = comparisons.compare("national", lang)
     specs = _charts(page)
     for spec in specs:
         _check_chart(spec, lang)
@@ -60,14 +60,14 @@ def test_vs_national_keeps_proxies_out_of_the_like_for_like_chart(lang: str) -> 
     # the proxies' section heading comes after the like-for-like one, with every proxy's reason
     assert html.index(text("same_heading", lang)) < html.index(text("proxy_heading", lang))
     for r in rows[rows["comparability"] == "proxy"].itertuples():
-        reason = str(r.note).removeprefix(compare.TEXT["proxy"][lang])
+        reason = str(r.note).removeprefix(comparisons.TEXT["proxy"][lang])
         assert pages.readable(reason, lang)[:40] in html.replace("&#x27;", "'")
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_vs_national_calls_out_every_indicator_below_the_national_figure(lang: str) -> None:
     page = pages.vs_national(lang)
-    rows = compare.compare("national", lang)
+    rows = comparisons.compare("national", lang)
     box = next(b for b in page.blocks if isinstance(b, report.Block) and "lc-box-alert" in b.html)
     below = rows[rows["direction"] == "below"]
     assert len(below) == box.plain.count("\n- ") + box.plain.startswith("- ")
@@ -81,7 +81,7 @@ def test_vs_national_calls_out_every_indicator_below_the_national_figure(lang: s
 @pytest.mark.parametrize("lang", LANGS)
 def test_vs_national_headline_holds_every_comparison(lang: str) -> None:
     page = pages.vs_national(lang)
-    rows = compare.compare("national", lang)
+    rows = comparisons.compare("national", lang)
     lines = page.headline.splitlines()[2:]
     assert [line.split()[0] for line in lines] == list(rows["id"])
     for line, r in zip(lines, rows.itertuples(), strict=True):
@@ -131,7 +131,7 @@ def test_vs_prior_shows_the_implied_values_and_the_plan(lang: str) -> None:
     for spec in _charts(page):
         _check_chart(spec, lang)
     lines = page.headline.splitlines()[2:]
-    assert [line.split()[1] for line in lines] == list(compare.compare("prior", lang)
+    assert [line.split()[1] for line in lines] == list(comparisons.compare("prior", lang)
                                                         ["baseline_id"])
 
 

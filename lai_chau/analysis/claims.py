@@ -12,179 +12,14 @@ from lai_chau.analysis.vocabulary import VERDICTS
 from lai_chau.base.errors import DataError
 from lai_chau.data import validate
 from lai_chau.data.units import Quantity
-from lai_chau.present.i18n import check_lang, date_text
+from lai_chau.present import comparisons
+from lai_chau.present.i18n import _section, check_lang, date_text
 
 COLUMNS = ["id", "kind", "topic", "claim", "verdict", "evidence", "sources", "figure_ids"]
 TABLE_COLUMNS = ["id", "claim", "verdict", "evidence"]
 
 # Evidence sentences; {placeholders} are filled with numbers formatted from the data.
-TEMPLATES: dict[str, dict[str, str]] = {
-    "many_above": {
-        "en": "{n} of {m} growth rates the claim cites are positive (above the same period): "
-              "{listed}. These are the article's own figures. Repeated by another report: "
-              "{repeated}; confirmed independently (national statistics or a ministry): "
-              "{independent}. A figure repeated from the same conference or by the province's "
-              "own bodies is not independent, so the verdict is at most plausible unless every "
-              "rate is confirmed. Below the national figure: {lower}.",
-        "vi": "{n}/{m} tốc độ tăng mà nhận định dựa vào là số dương (vượt cùng kỳ): {listed}. "
-              "Đây là số liệu của chính bài viết. Được bài khác nhắc lại: {repeated}; được "
-              "xác nhận độc lập (cơ quan thống kê hoặc bộ ngành trung ương): {independent}. Số "
-              "nhắc lại từ cùng hội nghị hoặc từ chính cơ quan của tỉnh không phải kiểm chứng "
-              "độc lập, nên nhận định chỉ ở mức hợp lý trừ khi mọi tốc độ đều được xác nhận. "
-              "Thấp hơn cả nước: {lower}.",
-    },
-    "positive": {
-        "en": "A general statement. {n} of the article's {m} changes on a year earlier (growth "
-              "rates, increases, rank gains) are positive; that fits 'many positive results', "
-              "but no rule can verify 'positive' as such.",
-        "vi": "Nhận định chung. {n}/{m} mức thay đổi so với cùng kỳ trong bài (tốc độ tăng, mức "
-              "tăng, số bậc tăng) là dương; phù hợp với 'nhiều kết quả tích cực' nhưng không thể "
-              "kiểm chứng chữ 'tích cực'.",
-    },
-    "recovery": {
-        "en": "GRDP grew {g} in H1 2022, {vs_fy21} the {fy21} estimated for the whole of 2021 "
-              "and {vs_nat} the national {nat}. {h1_2021} Later: {later} in 2023.",
-        "vi": "GRDP 6 tháng 2022 tăng {g}, {vs_fy21} mức {fy21} ước cho cả năm 2021 và "
-              "{vs_nat} mức {nat} của cả nước. {h1_2021} Về sau: năm 2023 {later}.",
-    },
-    "recovery_no_h1": {
-        "en": "Growth in H1 2021 is not in the data, so the rebound cannot be measured "
-              "against it.",
-        "vi": "Không có số 6 tháng 2021 nên không đo được mức phục hồi so với cùng kỳ.",
-    },
-    "recovery_h1": {
-        "en": "In H1 2021 GRDP grew {h21}, so H1 2022 growth was {vs_h21} it.",
-        "vi": "6 tháng 2021 GRDP tăng {h21}, nên tốc độ 6 tháng 2022 {vs_h21} mức đó.",
-    },
-    "top15": {
-        "en": "The sourced peers bound Lai Châu's {g} between rank {nb} and {nw} of {nn} "
-              "nationally ({above} provinces known faster, {below} known slower) and {rb}-{rw} "
-              "of {rn} in the region; top {claimed} is inside the range but not proven. No H1 "
-              "2022 figure was found for {n_unknown} provinces of the region ({unknown}). "
-              "Assumes one round of GSO estimates and no ties.",
-        "vi": "Số liệu có nguồn của các tỉnh cho thấy mức {g} của Lai Châu đứng trong khoảng "
-              "hạng {nb}–{nw}/{nn} cả nước ({above} tỉnh chắc chắn cao hơn, {below} tỉnh chắc "
-              "chắn thấp hơn) và {rb}–{rw}/{rn} trong vùng; tốp {claimed} nằm trong khoảng này "
-              "nhưng chưa được chứng minh. Chưa có số 6 tháng 2022 của {n_unknown} tỉnh trong "
-              "vùng ({unknown}). Giả định cùng một đợt ước tính và không có tỉnh bằng hạng.",
-    },
-    "industry": {
-        "en": "{f} is far above the national industrial production index ({nat}; a proxy: gross "
-              "output value against a volume index) and above the province's GRDP growth; "
-              "{projects} of {mw} came on stream on a small base. The July 2022 session "
-              "reported {july} (period not stated).",
-        "vi": "{f} cao hơn nhiều so với chỉ số sản xuất công nghiệp cả nước ({nat}; chỉ tiêu gần "
-              "đúng: giá trị sản xuất so với chỉ số khối lượng) và cao hơn tăng trưởng GRDP của "
-              "tỉnh; {projects} với {mw} đi vào hoạt động trên nền quy mô nhỏ. Phiên họp tháng "
-              "7/2022 báo cáo {july} (không nêu kỳ).",
-    },
-    "disbursement": {
-        "en": "{f} at {date}. No national rate at that date was found; cumulative disbursement "
-              "only rises, so on each basis the national rate then was bounded by the nearest "
-              "earlier and later national rates: {bounds}. {order} (The article does not say "
-              "which plan its rate is measured against.) The province's rate changed {change} "
-              "on a year earlier, the country's {nat_change} at {nat_date}.",
-        "vi": "{f} đến {date}. Chưa tìm thấy tỷ lệ cả nước tại thời điểm đó; giải ngân lũy kế "
-              "chỉ tăng nên theo mỗi cách tính, tỷ lệ cả nước khi đó bị chặn bởi các số gần "
-              "nhất trước và sau: {bounds}. {order} (Bài viết không nói tỷ lệ tính trên kế "
-              "hoạch nào.) Tỷ lệ của tỉnh thay đổi {change} so với cùng kỳ, của cả nước "
-              "{nat_change} tại {nat_date}.",
-    },
-    "basis_between": {"en": "on {basis}, between {lo} ({lo_date}) and {hi} ({hi_date})",
-                      "vi": "theo {basis}, từ {lo} ({lo_date}) đến {hi} ({hi_date})"},
-    "basis_upper": {"en": "on {basis}, at most {hi} ({hi_date}; no earlier rate, so no lower "
-                          "bound)",
-                    "vi": "theo {basis}, tối đa {hi} ({hi_date}; không có số trước đó nên không "
-                          "có cận dưới)"},
-    "basis_lower": {"en": "on {basis}, at least {lo} ({lo_date}; no later rate, so no upper "
-                          "bound)",
-                    "vi": "theo {basis}, tối thiểu {lo} ({lo_date}; không có số sau đó nên không "
-                          "có cận trên)"},
-    "basis_pm": {"en": "the Prime Minister's plan", "vi": "kế hoạch Thủ tướng giao"},
-    "basis_total": {"en": "the total plan", "vi": "tổng kế hoạch"},
-    "order_above": {"en": "The province's rate is above the upper bound on every basis by "
-                          "at least {margin}, so it is above the national rate whichever plan it "
-                          "is measured against; the one assumption is that cumulative "
-                          "disbursement never falls.",
-                    "vi": "Tỷ lệ của tỉnh cao hơn cận trên theo mọi cách tính ít nhất {margin}, "
-                          "nên cao hơn tỷ lệ cả nước dù tính trên kế hoạch nào; giả định duy "
-                          "nhất là giải ngân lũy kế không giảm."},
-    "order_above_close": {"en": "The province's rate is above the upper bound on every basis, "
-                                "but by less than {margin} on one of them.",
-                          "vi": "Tỷ lệ của tỉnh cao hơn cận trên theo mọi cách tính, nhưng theo "
-                                "một cách tính chưa tới {margin}."},
-    "order_below": {"en": "The province's rate is below the lower bound on every basis.",
-                    "vi": "Tỷ lệ của tỉnh thấp hơn cận dưới theo mọi cách tính."},
-    "order_open": {"en": "The bounds do not settle the order on every basis.",
-                   "vi": "Các cận chưa xác định được thứ tự theo mọi cách tính."},
-    "admin": {
-        "en": "{moves_text} Confirmed by a publication independent of the province: "
-              "{confirmed}. Published only by the province's own bodies (not independent): "
-              "{own}. Not found: {missing}. "
-              "In {year} PAPI ranked only {coverage} of {total}: {left} provinces were left "
-              "out, so up to {left} places of a PAPI gain can be mechanical.{small}",
-        "vi": "{moves_text} Được nguồn độc lập với tỉnh xác nhận: {confirmed}. Chỉ do chính "
-              "cơ quan của tỉnh công bố (không độc lập): {own}. Chưa tìm thấy: {missing}. "
-              "Năm {year} PAPI chỉ xếp hạng {coverage} trên {total}: {left} tỉnh không được xếp, "
-              "nên tối đa {left} bậc trong mức tăng bậc PAPI có thể do cách tính.{small}",
-    },
-    "admin_gains": {"en": "All {k} moves are gains: {moves}.",
-                    "vi": "Cả {k} chỉ số đều tăng bậc: {moves}."},
-    "admin_not_gains": {"en": "Not every move is a gain: {moves}.",
-                        "vi": "Không phải chỉ số nào cũng tăng bậc: {moves}."},
-    "admin_small": {"en": " {label}: a gain of {move} is hardly 'marked'.",
-                    "vi": " {label}: tăng {move} khó gọi là 'đáng kể'."},
-    "pci": {
-        "en": "Needs Lai Châu's PCI ranks for 2019, 2020 and 2021; found: {found}. Later ranks "
-              "found: {later}.",
-        "vi": "Cần thứ hạng PCI của Lai Châu các năm 2019, 2020, 2021; đã tìm thấy: {found}. "
-              "Thứ hạng về sau: {later}.",
-    },
-    "tourism": {
-        "en": "Arrivals {a} and revenue {r} on H1 2021 (the article's figures; repeated "
-              "elsewhere: {repeated}){recovery}. Nationally, domestic tourists grew about "
-              "{nat}; on this proxy (all arrivals against domestic tourists only) the "
-              "province's arrivals {vs_nat}, an indication only. Arrivals in 2022 were "
-              "estimated to grow {fy} on 2021.",
-        "vi": "Lượt khách {a} và doanh thu {r} so với 6 tháng 2021 (số của bài viết; nguồn "
-              "khác nhắc lại: {repeated}){recovery}. Cả nước, khách nội địa tăng khoảng {nat}; "
-              "theo chỉ tiêu gần đúng này (tổng lượt khách so với chỉ khách nội địa) lượt "
-              "khách của tỉnh {vs_nat}, chỉ để tham khảo. Lượt khách cả năm 2022 ước tăng {fy} "
-              "so với năm 2021.",
-    },
-    "tourism_recovery": {"en": ", a recovery from a Covid-hit base",
-                         "vi": ", phục hồi từ nền bị Covid-19 ảnh hưởng"},
-    "tourism_vs_above": {"en": "appear to have grown faster than the country's",
-                         "vi": "dường như tăng nhanh hơn cả nước"},
-    "tourism_vs_below": {"en": "appear to have grown more slowly than the country's",
-                         "vi": "dường như tăng chậm hơn cả nước"},
-    "tourism_vs_equal": {"en": "appear to have grown at the country's pace",
-                         "vi": "dường như tăng ngang cả nước"},
-    "tourism_vs_undetermined": {"en": "cannot be ranked against the country's",
-                                "vi": "chưa so được với cả nước"},
-    "vs_above": {"en": "faster than", "vi": "cao hơn"},
-    "vs_below": {"en": "slower than", "vi": "thấp hơn"},
-    "vs_equal": {"en": "the same as", "vi": "bằng"},
-    "vs_undetermined": {"en": "about the same as", "vi": "xấp xỉ"},
-    "no_data": {
-        "en": "No figure or reference data bears on this claim.",
-        "vi": "Không có số liệu hay dữ liệu tham chiếu nào để kiểm chứng nhận định này.",
-    },
-    "omitted_claim": {
-        "en": "Not said: {label} ({value}) was below the national {base_label} ({base}){proxy}",
-        "vi": "Bài không nêu: {label} ({value}) thấp hơn {base_label} của cả nước "
-              "({base}){proxy}",
-    },
-    "omitted_proxy": {"en": " (a proxy)", "vi": " (chỉ tiêu gần đúng)"},
-    "omitted_evidence": {"en": "Gap {gap}. {note}", "vi": "Chênh lệch {gap}. {note}"},
-    "none": {"en": "none", "vi": "không có"},
-    "kind_province": {"en": "the province's own body", "vi": "cơ quan của tỉnh"},
-    "kind_national_official": {"en": "national statistics or ministry",
-                               "vi": "cơ quan thống kê, bộ ngành trung ương"},
-    "kind_press": {"en": "press", "vi": "báo chí"},
-    "kind_other": {"en": "other", "vi": "nguồn khác"},
-    "of": {"en": "{rank} of {n}", "vi": "{rank}/{n}"},
-}
+TEMPLATES: dict[str, dict[str, str]] = _section("claims")  # present/locales/*.toml, [claims]
 
 
 @dataclass
@@ -238,7 +73,7 @@ class Context:
 
     def __init__(self, lang: str = "en") -> None:
         self.k = cmp.Lookup()
-        self.national = cmp.compare("national", lang, lookup=self.k)
+        self.national = comparisons.compare("national", lang, lookup=self.k)
         self.lang = lang
         self.publishers = validate.load("sources").set_index("id")[
             ["publisher", "publisher_kind", "publisher_area"]]

@@ -12,46 +12,21 @@ from lai_chau.analysis.vocabulary import BASELINES, VINTAGES
 from lai_chau.base.errors import DataError, UsageError, unknown
 from lai_chau.data import reference, validate
 from lai_chau.data.units import Quantity, UnitError, qualifier_symbol
-from lai_chau.sources.numerals import check_lang
 
+# What compare() returns: numbers, units, ids and reason codes, no words. lai_chau.present.
+# comparisons adds the labels and the note in a reader's language.
 COLUMNS = [
-    "id", "label", "period", "value", "unit", "baseline_id", "baseline_label", "baseline_period",
+    "id", "period", "value", "unit", "baseline_id", "baseline_period",
     "baseline_value", "baseline_unit", "baseline_qualifier", "gap", "gap_unit", "gap_qualifier",
-    "ratio", "direction", "comparability", "note", "source_id", "baseline_sources",
-    "vintage", "baseline_release", "revised_baseline_id", "revised_baseline_value",
-    "revised_gap",
+    "ratio", "direction", "comparability", "reason_id", "conflict_note", "source_id",
+    "baseline_sources", "vintage", "baseline_release", "revised_baseline_id",
+    "revised_baseline_value", "revised_gap",
 ]
-TABLE_COLUMNS = ["id", "value", "unit", "baseline_id", "baseline_value", "gap", "gap_unit",
-                 "direction", "comparability", "note"]
 
 # The figure whose rank the peers bound, and the province the article is about.
 GRDP_FIGURE = "grdp_growth"
 PROVINCE = "Lai Châu"
 
-TEXT = {
-    "proxy": {"en": "Proxy, not like for like: ", "vi": "Chỉ tiêu gần đúng, không cùng thước đo: "},
-    "conflict": {
-        "en": " Sources disagree on this baseline; both values are kept in the data ({note}).",
-        "vi": " Các nguồn không thống nhất về số so sánh này; dữ liệu giữ cả hai giá trị ({note}).",
-    },
-    "region_same": {
-        "en": "Same measure (GRDP growth at constant prices on H1 2021, provincial estimate); "
-              "provinces may have used different GSO estimate rounds.",
-        "vi": "Cùng thước đo (tăng GRDP theo giá so sánh so với 6 tháng 2021, số ước của tỉnh); "
-              "các tỉnh có thể dùng các đợt ước tính khác nhau của Tổng cục Thống kê.",
-    },
-    "region_sector": {
-        "en": "Same sector and measure (value-added growth at constant prices on H1 2021).",
-        "vi": "Cùng khu vực và thước đo (tăng giá trị tăng thêm theo giá so sánh so với "
-              "6 tháng 2021).",
-    },
-    "rank_bounds": {
-        "en": " From the sourced peers Lai Châu ranks between {rb} and {rw} of {rn} in the region "
-              "and between {nb} and {nw} of {nn} nationally.",
-        "vi": " Theo số liệu có nguồn của các tỉnh, Lai Châu đứng trong khoảng hạng {rb}–{rw}/{rn} "
-              "trong vùng và hạng {nb}–{nw}/{nn} cả nước.",
-    },
-}
 
 
 # ----------------------------------------------------------------------------- lookups
@@ -292,14 +267,15 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def derived(lang: str = "en") -> pd.DataFrame:
-    """Every derived number: id, value, unit, qualifier, formula, inputs, label, sources, note."""
-    check_lang(lang)
+def derived() -> pd.DataFrame:
+    """Every derived number: id, labels, period, value, unit, qualifier, formula, inputs, sources,
+    note."""
     k = Lookup()
     rows = []
     for d in derived_definitions():
         q = k.quantity(d.id)
-        rows.append({"id": d.id, "label": d.label[lang], "period": d.period, "value": q.value,
+        rows.append({"id": d.id, "label_en": d.label["en"], "label_vi": d.label["vi"],
+                     "period": d.period, "value": q.value,
                      "unit": q.unit, "qualifier": q.qualifier, "formula": d.formula,
                      "inputs": ";".join(d.inputs(k)), "sources": ";".join(k.sources(d.id)),
                      "note": d.note})
@@ -456,12 +432,6 @@ def ranks(lookup: Lookup | None = None) -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------------------- comparisons
-def _check_args(baseline: str, lang: str) -> None:
-    if baseline not in BASELINES:
-        raise unknown("baseline", baseline, BASELINES)
-    check_lang(lang)
-
-
 def _pairs(baseline: str, k: Lookup) -> list[dict[str, Any]]:
     """(figure, baseline id, comparability, reason) for one baseline, in figure order."""
     if baseline in ("national", "prior"):
@@ -469,9 +439,8 @@ def _pairs(baseline: str, k: Lookup) -> list[dict[str, Any]]:
         table = table[(table["baseline"] == baseline) & table["baseline_id"].notna()
                       & (table["comparability"] != "not_comparable")]
         return [{"figure_id": r["figure_id"], "baseline_id": r["baseline_id"],
-                 "comparability": r["comparability"], "reason_en": r["reason_en"],
-                 "reason_vi": r["reason_vi"], "row": int(index) + 1, "id": r["id"],
-                 "other_period": bool(r["other_period"])}
+                 "comparability": r["comparability"], "reason_id": f"comparability:{r['id']}",
+                 "row": int(index) + 1, "id": r["id"], "other_period": bool(r["other_period"])}
                 for index, r in table.iterrows()]
     peers = reference.provinces()
     members = reference.region_members()
@@ -486,8 +455,8 @@ def _pairs(baseline: str, k: Lookup) -> list[dict[str, Any]]:
         key = "region_same" if fig["indicator"] == "grdp" else "region_sector"
         for _, p in same.iterrows():
             pairs.append({"figure_id": fig["id"], "baseline_id": p["id"], "comparability": "same",
-                          "reason_en": TEXT[key]["en"], "reason_vi": TEXT[key]["vi"],
-                          "other_period": False, "id": f"{fig['id']}.region.{p['id']}"})
+                          "reason_id": key, "other_period": False,
+                          "id": f"{fig['id']}.region.{p['id']}"})
     return pairs
 
 
@@ -517,14 +486,14 @@ def revisions(k: Lookup, any_id: str) -> pd.DataFrame:
     return same.reset_index(drop=True).sort_values(["release_date", "id"])
 
 
-def compare(baseline: str = "national", lang: str = "en",
-            ids: Sequence[str] | None = None, lookup: Lookup | None = None,
-            vintage: str = "first") -> pd.DataFrame:
+def compare(baseline: str = "national", ids: Sequence[str] | None = None,
+            lookup: Lookup | None = None, vintage: str = "first") -> pd.DataFrame:
     """Lai Châu's figures against a baseline: one row per comparable pair, with gap and direction.
 
     baseline: national (Viet Nam, H1 2022), prior (the 2022 plan, other periods, values implied by
     the article) or region (peers in the same region). Gaps of percent against percent are in
-    percentage points; a proxy says so in `comparability` and why in `note`. `ratio` is given only
+    percentage points; a proxy says so in `comparability`, and `reason_id` names why (a row of
+    data/comparability.csv, `comparability:<id>`, or a region reason). `ratio` is given only
     for like-for-like levels and counts (a ratio of two growth rates measures nothing).
 
     Periods: a gap is computed only between the same periods, unless the comparability row sets
@@ -535,7 +504,8 @@ def compare(baseline: str = "national", lang: str = "en",
     first estimate); `revised_*` give the latest restatement beside it, and `vintage="latest"`
     compares with that instead.
     """
-    _check_args(baseline, lang)
+    if baseline not in BASELINES:
+        raise unknown("baseline", baseline, BASELINES)
     if vintage not in VINTAGES:
         raise unknown("vintage", vintage, VINTAGES)
     k = lookup or Lookup()
@@ -545,11 +515,6 @@ def compare(baseline: str = "national", lang: str = "en",
         if bad:
             raise unknown("figure id", bad[0], list(k.figures.index))
     rows = []
-    bounds_note = ""
-    if baseline == "region":
-        nb, rb = rank_bounds("national", lookup=k), rank_bounds("regional", lookup=k)
-        bounds_note = TEXT["rank_bounds"][lang].format(rb=rb.best, rw=rb.worst, rn=rb.of,
-                                                       nb=nb.best, nw=nb.worst, nn=nb.of)
     for pair in _pairs(baseline, k):
         fid, bid = pair["figure_id"], pair["baseline_id"]
         if ids is not None and fid not in ids:
@@ -600,22 +565,17 @@ def compare(baseline: str = "national", lang: str = "en",
                 and value.dimension == base.dimension and value.value > 0 and base.value > 0 \
                 and not value.qualifier and not base.qualifier:
             ratio = round((value / base).value, 4)
-        note = pair[f"reason_{lang}"]
-        if pair["comparability"] == "proxy":
-            note = TEXT["proxy"][lang] + note
         status, status_note = k.status(bid)
-        if status == "conflict":
-            note += TEXT["conflict"][lang].format(note=status_note)
-        if fid == GRDP_FIGURE and bounds_note:
-            note += bounds_note
         rows.append({
-            "id": fid, "label": fig[f"label_{lang}"], "period": fig["period"], "value": value.value,
-            "unit": value.unit, "baseline_id": bid, "baseline_label": k.label(bid, lang),
+            "id": fid, "period": fig["period"], "value": value.value,
+            "unit": value.unit, "baseline_id": bid,
             "baseline_period": k.period(bid), "baseline_value": base.value,
             "baseline_unit": base.unit,
             "baseline_qualifier": base.qualifier, "gap": gap_value, "gap_unit": gap_unit,
             "gap_qualifier": gap_qualifier, "ratio": ratio, "direction": direction,
-            "comparability": kind, "note": note, "source_id": fig["source_id"],
+            "comparability": kind, "reason_id": pair["reason_id"],
+            "conflict_note": status_note if status == "conflict" else None,
+            "source_id": fig["source_id"],
             "baseline_sources": ";".join(k.sources(bid)),
             "vintage": _vintage(k, bid), "baseline_release": _release(k, bid),
             "revised_baseline_id": revised_id,

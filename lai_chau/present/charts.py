@@ -242,7 +242,8 @@ def comparison_chart(
 ) -> alt.LayerChart:
     """Lai Châu against a baseline, one row per pair: a dot for each, a rule between them.
 
-    `data` is `lai_chau.analysis.compare.compare(baseline, lang)` (or rows of it): `label`, `value`,
+    `data` is `lai_chau.present.comparisons.compare(baseline, lang)` (or its rows): `label`,
+    `value`,
     `unit`, `baseline_label` (what the baseline measures), `baseline_value`, `baseline_unit`,
     `comparability` ('same' or 'proxy'), `source_id` and `baseline_sources` (';'-separated).
     `baseline` names the baseline's series in the legend ('Cả nước', 'Vietnam'). A proxy (a

@@ -23,7 +23,9 @@ from lai_chau.analysis import compare as cmp
 from lai_chau.base.errors import unknown
 from lai_chau.data import reference
 from lai_chau.data.units import Quantity, qualifier_symbol
+from lai_chau.present import comparisons
 from lai_chau.present.i18n import (
+    _section,
     base_text,
     check_lang,
     date_text,
@@ -164,7 +166,7 @@ def _reasons(rows: pd.DataFrame, lang: str, title_key: str, k: cmp.Lookup) -> Bl
     items = []
     for r in rows.itertuples():
         # the box's title says it is a proxy: no need for compare's prefix on every line
-        note = readable(str(r.note).removeprefix(cmp.TEXT["proxy"][lang]), lang, k)
+        note = readable(str(r.note).removeprefix(comparisons.TEXT["proxy"][lang]), lang, k)
         against = "" if r.baseline_label == r.label else f" ({r.baseline_label})"
         items.append(f"{r.label}{against}: {note}")
     return bullets(items, text(title_key, lang), kind="note")
@@ -209,7 +211,7 @@ def vs_national(lang: str, figure_ids: Sequence[str] | None = None) -> Page:
     lang = check_lang(lang)
     ids = _check_ids(figure_ids)
     k = cmp.Lookup()
-    rows = cmp.compare("national", lang, ids=ids)
+    rows = comparisons.compare("national", lang, ids=ids, lookup=k)
     same = rows[rows["comparability"] == "same"]
     proxy = rows[rows["comparability"] == "proxy"]
     context = rows[rows["comparability"] == "context"]
@@ -417,7 +419,7 @@ def vs_prior(lang: str, figure_ids: Sequence[str] | None = None,
     lang = check_lang(lang)
     ids = _check_ids(figure_ids)
     k = cmp.Lookup()
-    rows = cmp.compare("prior", lang, ids=ids)
+    rows = comparisons.compare("prior", lang, ids=ids, lookup=k)
     kinds = [k.kind(b) for b in rows["baseline_id"]]
     measures = [k.refs.loc[b, "measure"] if kind == "reference" else None
                 for b, kind in zip(rows["baseline_id"], kinds, strict=True)]
@@ -592,20 +594,7 @@ def _total(base: Any) -> int | None:
 # The assumptions of lai_chau.analysis.compare.RankBounds, for Vietnamese readers (a test checks
 # that
 # every assumption has its translation).
-ASSUMPTIONS_VI = {
-    "All values and ranks come from the same round of GSO estimates.":
-        "Mọi giá trị và thứ hạng đều thuộc cùng một đợt ước tính của Tổng cục Thống kê.",
-    "Lai Châu's figure is the one ranked, and no province ties with it.":
-        "Số được xếp hạng là số của bài viết, và không tỉnh nào bằng đúng số đó.",
-    "A province ranked above one known to be faster is faster, and one ranked below one "
-    "known to be slower is slower (stated ranks only).":
-        "Tỉnh xếp hạng trên một tỉnh chắc chắn cao hơn thì cũng cao hơn, tỉnh xếp hạng dưới một "
-        "tỉnh chắc chắn thấp hơn thì cũng thấp hơn (chỉ tính thứ hạng được công bố).",
-    "A province known only to be in a 'top N' counts as faster only when a province known to "
-    "be faster is ranked N or lower.":
-        "Tỉnh chỉ được biết là thuộc một 'tốp N' chỉ được tính là cao hơn khi có một tỉnh chắc "
-        "chắn cao hơn xếp hạng N hoặc thấp hơn.",
-}
+ASSUMPTIONS_VI = {v["en"]: v["vi"] for v in _section("assumptions").values()}
 
 
 def assumption_text(assumption: str, lang: str) -> str:
@@ -822,7 +811,7 @@ def vs_region(lang: str, peer_indicator: str = "grdp") -> Page:
     else:
         blocks.append(paragraph(text("none_unknown", lang)))
 
-    region_rows = cmp.compare("region", lang)
+    region_rows = comparisons.compare("region", lang)
     sectors = region_rows[region_rows["id"] != cmp.GRDP_FIGURE]
     if len(sectors):
         provinces = reference.provinces().set_index("id")

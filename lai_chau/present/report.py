@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from lai_chau.present.i18n import (
+    TEXT,
     base_text,
     check_lang,
     date_text,
@@ -258,37 +259,17 @@ class Section:
 
 
 OVERVIEW_SECTIONS: tuple[Section, ...] = (
-    Section(
-        "growth",
-        {"vi": "Tăng trưởng so với cùng kỳ năm 2021", "en": "Growth on the first half of 2021"},
-        lambda r: r["measure"] == "growth_yoy",
-        chart=("growth_yoy", "percent"),
-        chart_title={"vi": "Các chỉ tiêu tăng so với 6 tháng đầu năm 2021",
-                     "en": "Growth of each indicator on the first half of 2021"},
-    ),
-    Section(
-        "output",
-        {"vi": "Sản lượng nông nghiệp", "en": "Farm output"},
-        lambda r: r["measure"] == "change_abs" and r["unit"] == "tonnes",
-        chart=("change_abs", "tonnes"),
-        chart_title={"vi": "Sản lượng tăng thêm so với cùng kỳ",
-                     "en": "Output added on the same period of 2021"},
-    ),
-    Section(
-        "investment",
-        {"vi": "Thủy điện, đầu tư và giải ngân vốn đầu tư công",
-         "en": "Hydropower, investment and public-investment disbursement"},
-        lambda r: r["measure"] in {"count", "level", "change_abs", "rate_of_plan", "change_pp"},
-    ),
-    Section(
-        "rankings",
-        {"vi": "Xếp hạng và các chỉ số cải cách hành chính",
-         "en": "Rankings and administrative-reform indices"},
-        lambda r: r["measure"] in {"rank_bound", "rank_change", "streak"},
-        chart=("rank_change", "places"),
-        chart_title={"vi": "Số bậc tăng của các chỉ số năm 2021 so với năm 2020",
-                     "en": "Places gained by each index in 2021 on 2020"},
-    ),
+    Section("growth", TEXT["section_growth"], lambda r: r["measure"] == "growth_yoy",
+            chart=("growth_yoy", "percent"), chart_title=TEXT["section_growth_chart"]),
+    Section("output", TEXT["section_output"],
+            lambda r: r["measure"] == "change_abs" and r["unit"] == "tonnes",
+            chart=("change_abs", "tonnes"), chart_title=TEXT["section_output_chart"]),
+    Section("investment", TEXT["section_investment"],
+            lambda r: r["measure"] in {"count", "level", "change_abs", "rate_of_plan",
+                                       "change_pp"}),
+    Section("rankings", TEXT["section_rankings"],
+            lambda r: r["measure"] in {"rank_bound", "rank_change", "streak"},
+            chart=("rank_change", "places"), chart_title=TEXT["section_rankings_chart"]),
 )
 
 
