@@ -45,7 +45,7 @@ reports: $(STAMP) ## render every report (vi and en) and reports/index.html
 	$(BIN)/lai-chau render
 
 notebooks: $(STAMP) ## re-execute notebooks in place to refresh their stored outputs
-	$(BIN)/python -m lai_chau.notebooks refresh
+	$(BIN)/python -m lai_chau.render.notebooks refresh
 
 lab: $(STAMP) ## start JupyterLab on notebooks/ with the lai-chau kernel
 	$(BIN)/jupyter lab --notebook-dir=notebooks \

@@ -203,3 +203,13 @@ def test_a_missing_key_in_a_language_file_is_named(tmp_path: Path,
             i18n._section("text")
     finally:
         i18n.catalogue.cache_clear()
+
+
+def test_every_module_the_makefile_and_readme_run_exists() -> None:
+    import importlib.util
+    import re
+
+    text = "\n".join((paths.ROOT / name).read_text(encoding="utf-8")
+                     for name in ("Makefile", "README.md", ".ci/run"))
+    for module in set(re.findall(r"python -m (lai_chau[\w.]*)", text)):
+        assert importlib.util.find_spec(module) is not None, f"`python -m {module}` names no module"
