@@ -617,3 +617,33 @@ def test_no_report_depends_on_the_report_before_it(tmp_path: Path) -> None:
         for name in names:
             if name.startswith("observer"):
                 assert (out / "vi" / f"{name}.html").read_bytes() == expected, name
+
+
+@pytest.mark.slow
+def test_a_render_killed_with_sigkill_leaves_nothing_the_next_render_keeps(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    tmp = tmp_path / "tmpdir"
+    tmp.mkdir()
+    out = tmp_path / "out"
+    env = {**os.environ, "TMPDIR": str(tmp)}
+    proc = subprocess.Popen([*LAI_CHAU, "render", "--only", "overview", "--output", str(out)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(
+            p.name.startswith(f"lai-chau-render-{proc.pid}-") for p in tmp.iterdir()):
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    left = [p.name for p in tmp.iterdir() if f"-{proc.pid}-" in p.name]
+    assert left, "the test should catch the render while it runs"
+    # a stale temporary page too, as a write cut short would leave it
+    (out / "vi").mkdir(parents=True, exist_ok=True)
+    (out / "vi" / f".overview.html.{proc.pid}.abc.tmp").write_bytes(b"half a page")
+    again = subprocess.run([*LAI_CHAU, "render", "--only", "overview", "--output", str(out)],
+                           env=env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert not [p.name for p in tmp.iterdir() if f"-{proc.pid}-" in p.name]
+    assert not list(out.rglob("*.tmp"))
+    assert (out / "vi" / "overview.html").stat().st_size > 100_000

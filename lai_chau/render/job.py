@@ -28,6 +28,7 @@ from lai_chau.render.page import check_page, to_html  # noqa: E402
 
 PAPERMILL_ERROR_TAG = "papermill-error-cell-tag"  # the banners papermill adds to a failed run
 CELL_TIMEOUT = 600  # seconds per cell: a cell running longer is treated as a failure
+MAX_SOCKET_PATH = 100  # bytes of a Unix socket path (sun_path is 108 on Linux, 104 on macOS)
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
 
@@ -68,9 +69,12 @@ class ReportKernelManager(AsyncKernelManager):
     async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:
         if kw.get("cwd"):
             # IPC sockets in the job's own temporary directory: no TCP ports to clash over
-            # (and no ipykernel warning about unencrypted TCP on every start).
-            self.transport = "ipc"
-            self.ip = os.path.join(kw["cwd"], "kernel")
+            # (and no ipykernel warning about unencrypted TCP on every start), unless the path
+            # would pass the length of a Unix socket address (a deep $TMPDIR): then loopback TCP.
+            sockets = os.path.join(kw["cwd"], "kernel")
+            if len(sockets) + len("-99") <= MAX_SOCKET_PATH:
+                self.transport = "ipc"
+                self.ip = sockets
             # and the connection file too: nothing of a killed render stays in Jupyter's
             # runtime directory (the private directory is swept by atomic.remove_stale)
             self.connection_file = os.path.join(kw["cwd"], "kernel-connection.json")
