@@ -28,16 +28,15 @@ def analysis_problems() -> list[DataError]:
     found: list[DataError] = []
     steps: list[tuple[str, Any]] = []
     try:
-        from lai_chau.analysis import claims
         from lai_chau.analysis.vocabulary import BASELINES
-        from lai_chau.present import comparisons
+        from lai_chau.present import comparisons, verdicts
         from lai_chau.sources.numerals import LANGS
 
         for lang in LANGS:
             for baseline in BASELINES:
                 steps.append((f"compare {baseline} ({lang})",
                               lambda b=baseline, lg=lang: comparisons.compare(b, lg)))
-            steps.append((f"claims ({lang})", lambda lg=lang: claims.claims(lg)))
+            steps.append((f"claims ({lang})", lambda lg=lang: verdicts.claims(lg)))
     except LaiChauError as exc:
         return [DataError("data/", f"the analysis cannot start: {exc}")]
     for what, step in steps:

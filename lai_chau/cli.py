@@ -147,7 +147,7 @@ def ranks_command(args: argparse.Namespace) -> int:
 
 def claims_command(args: argparse.Namespace) -> int:
     """`lai-chau claims [--lang vi|en] [--format table|csv|json]`."""
-    from lai_chau.analysis.claims import COLUMNS, TABLE_COLUMNS, claims
+    from lai_chau.present.verdicts import COLUMNS, TABLE_COLUMNS, claims
 
     table = claims(args.lang)
     columns = TABLE_COLUMNS if args.format == "table" else COLUMNS

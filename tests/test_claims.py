@@ -18,11 +18,12 @@ from lai_chau.base.errors import UsageError
 from lai_chau.cli import main
 from lai_chau.data import reference, validate
 from lai_chau.data.units import Quantity
+from lai_chau.present import verdicts
 
 
 @pytest.fixture(scope="module")
 def table_en() -> pd.DataFrame:
-    return claims.claims("en")
+    return verdicts.claims("en")
 
 
 
@@ -47,7 +48,7 @@ def test_every_claim_row_has_a_verdict_with_evidence_and_sources(table_en: pd.Da
 
 
 def test_vietnamese_claims_are_the_articles_words() -> None:
-    vi = claims.claims("vi")
+    vi = verdicts.claims("vi")
     rows = validate.load("claims").set_index("id")
     for _, row in vi[vi["kind"] == "claim"].iterrows():
         assert row["claim"] == rows.loc[row["id"], "quote"]
@@ -151,15 +152,15 @@ def test_a_claim_without_a_rule_is_unverified_not_dropped(data_copy: Path) -> No
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-    table = claims.claims("en")
+    table = verdicts.claims("en")
     assert verdict_of(table, "claim_new_without_rule")["verdict"] == "unverified"
 
 
 def test_unknown_language_or_claim_lists_the_allowed_values() -> None:
     with pytest.raises(UsageError, match="unknown language 'de'; expected one of: vi, en"):
-        claims.claims("de")
+        verdicts.claims("de")
     with pytest.raises(UsageError, match="unknown claim id 'nope'; expected one of: claim_"):
-        claims.verdict("nope")
+        verdicts.verdict("nope")
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "table"])
@@ -204,10 +205,10 @@ def test_admin_claim_reads_its_moves_and_coverage_from_the_data(table_en: pd.Dat
 
 
 def test_a_negative_rank_move_contradicts_the_admin_claim(data_copy: Path) -> None:
-    before = verdict_of(claims.claims("en"), "claim_admin_indices_improved")
+    before = verdict_of(verdicts.claims("en"), "claim_admin_indices_improved")
     value = -float(fig("pci_rank_change")["value"]) - 2
     edit_row(data_copy / "figures.csv", "pci_rank_change", value=f"{value:g}")
-    row = verdict_of(claims.claims("en"), "claim_admin_indices_improved")
+    row = verdict_of(verdicts.claims("en"), "claim_admin_indices_improved")
     assert before["verdict"] != "contradicted"
     assert row["verdict"] == "contradicted"
     moved = Quantity(value, "places").format("en")
@@ -229,7 +230,7 @@ def test_tourism_sentence_follows_the_national_proxy(
     # a national multiple giving half the province's growth: the sentence turns round
     edit_row(data_copy / "national.csv", "domestic_tourists_h1_2022_ratio",
           value=f"{1 + lc.value / 200:g}")
-    after = verdict_of(claims.claims("en"), "claim_tourism_recovery")["evidence"]
+    after = verdict_of(verdicts.claims("en"), "claim_tourism_recovery")["evidence"]
     assert "faster than the country's" in after and "more slowly" not in after
 
 
@@ -266,7 +267,7 @@ def ref_value(ref_id: str | None) -> float:
 
 
 def test_recovery_uses_h1_2021_growth_when_the_data_has_it(data_copy: Path) -> None:
-    before = verdict_of(claims.claims("en"), "claim_recovery_after_covid")["evidence"]
+    before = verdict_of(verdicts.claims("en"), "claim_recovery_after_covid")["evidence"]
     assert "Growth in H1 2021 is not in the data" in before
     path = data_copy / "lai_chau_prior.csv"
     with path.open(encoding="utf-8", newline="") as fh:
@@ -280,7 +281,7 @@ def test_recovery_uses_h1_2021_growth_when_the_data_has_it(data_copy: Path) -> N
         writer.writeheader()
         writer.writerows(rows)
     validate.clear_cache()
-    row = verdict_of(claims.claims("en"), "claim_recovery_after_covid")
+    row = verdict_of(verdicts.claims("en"), "claim_recovery_after_covid")
     assert "not in the data" not in row["evidence"]
     assert f"In H1 2021 GRDP grew {Quantity(h1, 'percent').format('en')}" in row["evidence"]
     assert "slower than it" in row["evidence"]
@@ -298,5 +299,5 @@ def test_the_national_comparison_is_built_once_per_language(
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(compare, "compare", counting)
-    claims.claims("vi")
+    verdicts.claims("vi")
     assert calls == ["national"]

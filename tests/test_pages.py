@@ -12,11 +12,11 @@ import pytest
 from datafiles import edit_row
 
 import lai_chau
-from lai_chau.analysis import claims, compare
+from lai_chau.analysis import compare
 from lai_chau.base.errors import UsageError
 from lai_chau.data import reference
 from lai_chau.data.units import Quantity
-from lai_chau.present import comparisons, pages, report
+from lai_chau.present import comparisons, pages, report, verdicts
 from lai_chau.present.i18n import text
 from lai_chau.sources.numerals import format_number
 
@@ -114,7 +114,7 @@ def test_ids_in_notes_become_labels() -> None:
     note = "The national rate without price effects (retail_h1_2022_real) differs; not_an_id."
     shown = pages.readable(note, "vi", k)
     assert "retail_h1_2022_real" not in shown
-    assert f"“{k.label('retail_h1_2022_real', 'vi')}”" in shown
+    assert f"“{k.labels('retail_h1_2022_real')['vi']}”" in shown
     assert "not_an_id" in shown  # only known ids are replaced
 
 
@@ -219,7 +219,7 @@ def test_an_indicator_without_peers_is_refused() -> None:
 @pytest.mark.parametrize("lang", LANGS)
 def test_claims_page_lists_every_claim_and_omission_with_its_verdict(lang: str) -> None:
     page = pages.claims_page(lang)
-    table = claims.claims(lang)
+    table = verdicts.claims(lang)
     html = _html(page)
     for r in table.itertuples():
         assert f'id="claim-{r.id}"' in html
@@ -233,7 +233,7 @@ def test_claims_page_lists_every_claim_and_omission_with_its_verdict(lang: str) 
 
 def test_claims_page_filters_verdicts_and_omissions() -> None:
     page = pages.claims_page("en", verdicts=["unverified"], omitted=False)
-    table = claims.claims("en")
+    table = verdicts.claims("en")
     shown = [line.split()[0] for line in page.headline.splitlines()[2:]]
     assert shown == list(table.loc[(table["kind"] == "claim")
                                    & (table["verdict"] == "unverified"), "id"])
@@ -294,7 +294,7 @@ def test_plan_text_turns_round_with_the_data(data_copy: Path) -> None:
     after = _plan()
     assert "the second half grew faster than the first" in after
     gap = Quantity(2, "pp", k.quantity("lc_grdp_growth_plan_2022").qualifier).format("en")
-    plan_label = pages._mid(compare.Lookup().label("lc_grdp_growth_plan_2022", "en"))
+    plan_label = pages._mid(compare.Lookup().labels("lc_grdp_growth_plan_2022")["en"])
     assert f"below the {plan_label}" in after and f"by {gap}" in after
 
 

@@ -13,6 +13,7 @@ import pytest
 from lai_chau.analysis import claims, compare
 from lai_chau.base.errors import DataError
 from lai_chau.data import reference, validate
+from lai_chau.present import verdicts
 from lai_chau.sources.extract import extract
 from tests.datafiles import edit_row
 
@@ -67,7 +68,7 @@ def test_a_province_ranked_above_a_faster_one_counts_as_faster() -> None:
 
 def test_the_claim_counts_exactly_what_the_bound_uses(tmp_path: Path) -> None:
     bounds = compare.rank_bounds("national")
-    row = claims.verdict("claim_grdp_top15", "en")
+    row = verdicts.verdict("claim_grdp_top15", "en")
     assert f"between rank {bounds.best} and {bounds.worst} of {bounds.of}" in row["evidence"]
     assert f"({len(bounds.above)} provinces known faster, {len(bounds.below)} known slower)" \
         in row["evidence"]
@@ -176,7 +177,7 @@ def test_an_unknown_publisher_kind_is_refused(data_copy: Path,
 
 
 def test_the_provinces_own_portal_does_not_confirm_a_claim() -> None:
-    row = claims.verdict("claim_admin_indices_improved", "en")
+    row = verdicts.verdict("claim_admin_indices_improved", "en")
     sources = reference.sources().set_index("id")
     refs = reference.values().set_index("id")
     papi = refs[(refs["indicator"] == "papi_rank") & (refs["measure"] == "rank_change")]
@@ -194,7 +195,7 @@ def test_an_independent_confirmation_would_count(data_copy: Path) -> None:
     source = papi["source_id"].iloc[0]
     edit_row(data_copy / "sources.csv", source, publisher_kind="national_official",
              publisher_area="")
-    row = claims.verdict("claim_admin_indices_improved", "en")
+    row = verdicts.verdict("claim_admin_indices_improved", "en")
     assert "Confirmed by a publication independent of the province: none" not in row["evidence"]
     assert row["verdict"] == "plausible"  # two of three indices still unconfirmed
 
@@ -208,7 +209,7 @@ def test_a_bound_clear_of_the_rate_on_every_basis_supports_the_claim() -> None:
     margin = float(claims.Params(validate.load("claims").set_index("id").loc[
         "claim_disbursement_above_national", "params"])["margin_pp"])
     clear = all(b.upper_id and rate - k.quantity(b.upper_id).value >= margin for b in bounds)
-    row = claims.verdict("claim_disbursement_above_national", "en")
+    row = verdicts.verdict("claim_disbursement_above_national", "en")
     assert clear and row["verdict"] == "supported"
     assert "cumulative disbursement never falls" in row["evidence"]
 
@@ -221,7 +222,7 @@ def test_a_bound_within_the_margin_is_only_plausible(data_copy: Path) -> None:
                                                           "params"]
     edit_row(data_copy / "claims.csv", "claim_disbursement_above_national",
              params=params.replace("margin_pp=5", f"margin_pp={rate - closest + 1:g}"))
-    row = claims.verdict("claim_disbursement_above_national", "en")
+    row = verdicts.verdict("claim_disbursement_above_national", "en")
     assert row["verdict"] == "plausible"
     assert "but by less than" in row["evidence"]
 
@@ -231,7 +232,7 @@ def test_a_recovery_without_the_same_period_a_year_earlier_is_unverified() -> No
     same_period = refs[(refs["area"] == compare.PROVINCE) & (refs["indicator"] == "grdp")
                        & (refs["period"] == "2021H1") & (refs["measure"] == "growth_yoy")
                        & (refs["status"] == "ok")]
-    row = claims.verdict("claim_recovery_after_covid", "en")
+    row = verdicts.verdict("claim_recovery_after_covid", "en")
     if same_period.empty:
         assert row["verdict"] == "unverified"
         assert "Growth in H1 2021 is not in the data" in row["evidence"]
@@ -256,7 +257,7 @@ def test_a_new_claim_of_a_known_kind_is_a_data_row(data_copy: Path) -> None:
         writer.writeheader()
         writer.writerows(rows)
     validate.clear_cache()
-    table = claims.claims("en").set_index("id")
+    table = verdicts.claims("en").set_index("id")
     assert table.loc["claim_disbursement_far_above", "verdict"] == "plausible"
     assert "at least" not in table.loc["claim_disbursement_far_above", "evidence"].split(
         "The province's rate")[1][:40]
@@ -266,7 +267,7 @@ def test_a_new_claim_of_a_known_kind_is_a_data_row(data_copy: Path) -> None:
 def test_an_unknown_rule_is_named(data_copy: Path) -> None:
     edit_row(data_copy / "claims.csv", "claim_grdp_top15", rule="rank_withn")
     with pytest.raises(DataError, match="unknown rule 'rank_withn'; expected one of: "):
-        claims.claims("en")
+        verdicts.claims("en")
 
 
 # --- vintages -----------------------------------------------------------------------------------

@@ -1,4 +1,8 @@
-"""The article's claims checked against the data: a verdict by rule, its evidence and sources."""
+"""The article's claims checked against the data: a verdict by rule, its evidence and sources.
+
+Why one module of ~440 lines: the rule kinds (RULES) and the evidence helpers they share
+(repeats, confirmations, cut-off dates); a new kind is a function here and a row of data/claims.csv.
+"""
 
 from __future__ import annotations
 
@@ -8,31 +12,31 @@ from dataclasses import dataclass
 import pandas as pd
 
 from lai_chau.analysis import compare as cmp
+from lai_chau.analysis.evidence import Date, Join, Label, Note, Num, Seq, Text, Who, Word, labels
 from lai_chau.analysis.vocabulary import VERDICTS
 from lai_chau.base.errors import DataError
 from lai_chau.data import validate
 from lai_chau.data.units import Quantity
-from lai_chau.present import comparisons
-from lai_chau.present.i18n import _section, check_lang, date_text
 
-COLUMNS = ["id", "kind", "topic", "claim", "verdict", "evidence", "sources", "figure_ids"]
-TABLE_COLUMNS = ["id", "claim", "verdict", "evidence"]
-
-# Evidence sentences; {placeholders} are filled with numbers formatted from the data.
-TEMPLATES: dict[str, dict[str, str]] = _section("claims")  # present/locales/*.toml, [claims]
+# What claims() returns: verdicts, evidence as data (lai_chau.analysis.evidence), the claim's own
+# words (quote) and English label; lai_chau.present.verdicts writes it for a reader.
+COLUMNS = ["id", "kind", "topic", "quote", "label_en", "verdict", "evidence", "sources",
+           "figure_ids"]
 
 
 @dataclass
 class Verdict:
-    """A verdict, the template and values of its evidence, and the ids of the values behind it."""
+    """A verdict, its evidence (a template of the claims catalogue and its values) and the ids of
+    the values behind it."""
 
     verdict: str
     template: str
-    values: dict[str, Callable[[str], object]]
+    values: dict[str, object]
     ids: list[str]
 
-    def evidence(self, lang: str) -> str:
-        return TEMPLATES[self.template][lang].format(**{k: f(lang) for k, f in self.values.items()})
+    @property
+    def evidence(self) -> Text:
+        return Text(self.template, self.values)
 
 
 class Params(dict):
@@ -71,10 +75,9 @@ class Params(dict):
 class Context:
     """What the rules read: every value by id and the national comparison, built once."""
 
-    def __init__(self, lang: str = "en") -> None:
+    def __init__(self) -> None:
         self.k = cmp.Lookup()
-        self.national = comparisons.compare("national", lang, lookup=self.k)
-        self.lang = lang
+        self.national = cmp.compare("national", lookup=self.k)
         self.publishers = validate.load("sources").set_index("id")[
             ["publisher", "publisher_kind", "publisher_area"]]
 
@@ -89,46 +92,8 @@ class Context:
             return True
         return rec["publisher_kind"] == "province" and rec["publisher_area"] != cmp.PROVINCE
 
-    def who(self, ids: list[str]) -> Callable[[str], str]:
-        """'label (publisher, kind)' for reference rows, in a language; 'none' when empty."""
-        def words(lang: str) -> str:
-            out = []
-            for i in ids:
-                source = str(self.k.refs.loc[i, "source_id"])
-                rec = self.publishers.loc[source]
-                kind = TEMPLATES[f"kind_{rec['publisher_kind']}"][lang]
-                out.append(f"{self.k.label(i, lang)} ({rec['publisher']}: {kind})")
-            return ", ".join(out) or TEMPLATES["none"][lang]
-        return words
-
     def q(self, any_id: str) -> Quantity:
         return self.k.quantity(any_id)
-
-    def fmt(self, any_id: str, bare: bool = False) -> Callable[[str], str]:
-        """A formatter of the value of `any_id` for a language (bare: without its qualifier)."""
-        q = self.q(any_id)
-        q = Quantity(q.value, q.unit) if bare else q
-        return q.format
-
-    def label(self, any_id: str) -> Callable[[str], str]:
-        return lambda lang: self.k.label(any_id, lang)
-
-    def labels(self, ids: list[str]) -> Callable[[str], str]:
-        return lambda lang: ", ".join(self.k.label(i, lang) for i in ids) or TEMPLATES["none"][lang]
-
-
-def _const(value: object) -> Callable[[str], object]:
-    return lambda lang: value
-
-
-def _word(prefix: str, direction: str) -> Callable[[str], str]:
-    """TEMPLATES[prefix + direction] for a language: words chosen from a computed direction."""
-    return lambda lang: TEMPLATES[prefix + direction][lang]
-
-
-def _signed(q: Quantity, lang: str) -> str:
-    """'+4.6 pp', '-3 places': a change with its sign."""
-    return ("+" if q.value > 0 else "") + q.format(lang)
 
 
 def _leading_int(text: object) -> int | None:
@@ -176,18 +141,13 @@ def _many_above(c: Context, figure_ids: list[str], p: Params) -> Verdict:
     else:
         verdict = "contradicted" if m else "unverified"
 
-    def listed(lang: str) -> str:
-        return "; ".join(f"{c.k.label(i, lang)} {c.q(i).format(lang)}" for i in growth)
-
-    def lower(lang: str) -> str:
-        proxy = TEMPLATES["omitted_proxy"][lang]
-        return ", ".join(c.k.label(r["id"], lang) + (proxy if r["comparability"] == "proxy"
-                                                      else "")
-                         for _, r in below.iterrows()) or TEMPLATES["none"][lang]
-
+    listed = Join("; ", tuple(Seq((Label(i), " ", Num(i))) for i in growth))
+    lower = Join(", ", tuple(Seq((Label(r["id"]), Word("omitted_proxy")
+                                  if r["comparability"] == "proxy" else ""))
+                             for _, r in below.iterrows()))
     return Verdict(verdict, "many_above",
-                   {"n": _const(n), "m": _const(m), "listed": listed, "lower": lower,
-                    "repeated": c.who(repeated), "independent": c.who(independent)},
+                   {"n": n, "m": m, "listed": listed, "lower": lower,
+                    "repeated": Who(tuple(repeated)), "independent": Who(tuple(independent))},
                    [*growth, *repeated, *below["baseline_id"]])
 
 
@@ -196,7 +156,7 @@ def _positive_results(c: Context, figure_ids: list[str], p: Params) -> Verdict:
     moves = list(figs.loc[figs["measure"].isin(p.items_of("measures")), "id"])
     n = sum(1 for i in moves if c.q(i).value > 0)
     verdict = "plausible" if n * 2 > len(moves) else "unverified"
-    return Verdict(verdict, "positive", {"n": _const(n), "m": _const(len(moves))}, moves)
+    return Verdict(verdict, "positive", {"n": n, "m": len(moves)}, moves)
 
 
 def _recovery(c: Context, figure_ids: list[str], p: Params) -> Verdict:
@@ -209,19 +169,17 @@ def _recovery(c: Context, figure_ids: list[str], p: Params) -> Verdict:
               & (refs["status"] == "ok")]
     earlier = fy21 if h1.empty else str(h1["id"].iloc[0])
 
-    def h1_text(lang: str) -> str:
-        if h1.empty:
-            return TEMPLATES["recovery_no_h1"][lang]
-        vs_h21 = _word("vs_", c.q(g).direction(c.q(earlier)))(lang)
-        return TEMPLATES["recovery_h1"][lang].format(h21=c.q(earlier).format(lang), vs_h21=vs_h21)
+    h1_text = Text("recovery_no_h1") if h1.empty else Text(
+        "recovery_h1", {"h21": Num(earlier),
+                        "vs_h21": Word("vs_" + c.q(g).direction(c.q(earlier)))})
 
     # A rebound is measured against the same period a year earlier: without it (a full year is
     # another period) the claim has no base and stays unverified, whatever the full year shows.
     faster = not h1.empty and c.q(g).direction(c.q(earlier)) == "above" and c.q(g).value > 0
     return Verdict("plausible" if faster else "unverified", "recovery",
-                   {"g": c.fmt(g), "fy21": c.fmt(fy21), "nat": c.fmt(nat), "later": c.fmt(later),
-                    "vs_fy21": _word("vs_", c.q(g).direction(c.q(fy21))),
-                    "vs_nat": _word("vs_", c.q(g).direction(c.q(nat))), "h1_2021": h1_text},
+                   {"g": Num(g), "fy21": Num(fy21), "nat": Num(nat), "later": Num(later),
+                    "vs_fy21": Word("vs_" + c.q(g).direction(c.q(fy21))),
+                    "vs_nat": Word("vs_" + c.q(g).direction(c.q(nat))), "h1_2021": h1_text},
                    [g, fy21, nat, later, *([] if h1.empty else [earlier])])
 
 
@@ -235,12 +193,11 @@ def _top15(c: Context, figure_ids: list[str], p: Params) -> Verdict:
         verdict = "contradicted"
     else:
         verdict = "plausible"
-    values = {"g": c.fmt(p.need("figure")), "claimed": claimed, "nb": nb.best, "nw": nb.worst,
+    values = {"g": Num(p.need("figure")), "claimed": claimed, "nb": nb.best, "nw": nb.worst,
               "nn": nb.of, "above": len(nb.above), "below": len(nb.below), "rb": rb.best,
               "rw": rb.worst, "rn": rb.of, "n_unknown": len(rb.unknown),
               "unknown": ", ".join(rb.unknown)}
-    return Verdict(verdict, "top15",
-                   {k: (v if callable(v) else _const(v)) for k, v in values.items()},
+    return Verdict(verdict, "top15", values,
                    [p.need("figure"), p.need("claimed"), "grdp_rank_national_best",
                     "grdp_rank_national_worst", "grdp_rank_regional_best",
                     "grdp_rank_regional_worst"])
@@ -251,8 +208,8 @@ def _industry_high(c: Context, figure_ids: list[str], p: Params) -> Verdict:
     projects, capacity = p.need("projects"), p.need("capacity")
     high = (c.q(f).direction(c.q(nat)) == "above" and c.q(f).direction(c.q(also)) == "above")
     return Verdict("plausible" if high else "unverified", "industry",
-                   {"f": c.fmt(f), "nat": c.fmt(nat), "projects": c.fmt(projects),
-                    "mw": c.fmt(capacity), "july": c.fmt(july)},
+                   {"f": Num(f), "nat": Num(nat), "projects": Num(projects),
+                    "mw": Num(capacity), "july": Num(july)},
                    [f, nat, also, projects, capacity, july])
 
 
@@ -265,10 +222,10 @@ def _as_of(c: Context, any_id: str) -> pd.Timestamp:
     return pd.Timestamp(table.loc[any_id, "as_of"])
 
 
-def _basis_name(base: str, lang: str) -> str:
+def _basis_name(base: str) -> Word | str:
     for key, word in (("basis_pm", "Prime Minister"), ("basis_total", "total")):
         if word in base:
-            return TEMPLATES[key][lang]
+            return Word(key)
     return base
 
 
@@ -296,28 +253,25 @@ def _disbursement(c: Context, figure_ids: list[str], p: Params) -> Verdict:
     else:
         verdict, order = "unverified", "order_open"
 
-    def bounds(lang: str) -> str:
-        parts = []
-        for b in bases:
-            values = {"basis": _basis_name(b.base, lang)}
-            for side, i in (("lo", b.lower_id), ("hi", b.upper_id)):
-                if i:
-                    values[side] = Quantity(c.q(i).value, c.q(i).unit).format(lang)
-                    values[f"{side}_date"] = date_text(_as_of(c, i), lang)
-            key = ("basis_between" if b.lower_id and b.upper_id
-                   else "basis_upper" if b.upper_id else "basis_lower")
-            parts.append(TEMPLATES[key][lang].format(**values))
-        return "; ".join(parts) or TEMPLATES["none"][lang]
+    parts = []
+    for b in bases:
+        values: dict[str, object] = {"basis": _basis_name(b.base)}
+        for side, i in (("lo", b.lower_id), ("hi", b.upper_id)):
+            if i:
+                values[side] = Num(i, bare=True)
+                values[f"{side}_date"] = Date(_as_of(c, i))
+        key = ("basis_between" if b.lower_id and b.upper_id
+               else "basis_upper" if b.upper_id else "basis_lower")
+        parts.append(Text(key, values))
+    bounds = Join("; ", tuple(parts))
 
     bound_ids = [i for b in bases for i in (b.lower_id, b.upper_id) if i]
     return Verdict(verdict, "disbursement",
-                   {"f": c.fmt(f), "date": lambda lang: date_text(_as_of(c, f), lang),
-                    "bounds": bounds,
-                    "order": lambda lang: TEMPLATES[order][lang].format(margin=margin.format(lang)),
-                    "margin": lambda lang: margin.format(lang),
-                    "change": lambda lang: _signed(c.q(change), lang),
-                    "nat_change": lambda lang: _signed(c.q(nat_change), lang),
-                    "nat_date": lambda lang: date_text(_as_of(c, nat_change), lang)},
+                   {"f": Num(f), "date": Date(_as_of(c, f)), "bounds": bounds,
+                    "order": Text(order, {"margin": Num(margin)}), "margin": Num(margin),
+                    "change": Num(change, signed=True),
+                    "nat_change": Num(nat_change, signed=True),
+                    "nat_date": Date(_as_of(c, nat_change))},
                    [f, change, *bound_ids, nat_change])
 
 
@@ -355,30 +309,26 @@ def _admin_indices(c: Context, figure_ids: list[str], p: Params) -> Verdict:
     else:
         verdict = "unverified"
 
-    def moves(lang: str) -> str:
-        listed = ", ".join(f"{c.k.label(i, lang)} {_signed(c.q(i), lang)}" for i in ranks)
-        key = "admin_gains" if gains else "admin_not_gains"
-        return TEMPLATES[key][lang].format(k=len(ranks), moves=listed)
+    moves = Text("admin_gains" if gains else "admin_not_gains",
+                 {"k": len(ranks), "moves": Join(", ", tuple(
+                     Seq((Label(i), " ", Num(i, signed=True))) for i in ranks), empty="")})
 
     # the smallest gain, if it is a single place, is not a 'marked' improvement
     smallest = min((i for i in ranks if c.q(i).value > 0), key=lambda i: c.q(i).value,
                    default=None)
 
-    def small(lang: str) -> str:
-        if smallest is None or c.q(smallest).value > p.number("marked_places"):
-            return ""
-        return TEMPLATES["admin_small"][lang].format(move=_signed(c.q(smallest), lang),
-                                                     label=c.k.label(smallest, lang))
+    small = "" if smallest is None or c.q(smallest).value > p.number("marked_places") else \
+        Text("admin_small", {"move": Num(smallest, signed=True), "label": Label(smallest)})
 
     coverage = p.need("coverage")
     total = _leading_int(c.k.refs.loc[coverage, "base"])
     ranked = c.q(coverage)
     return Verdict(verdict, "admin",
-                   {"moves_text": moves, "confirmed": c.who(confirmed), "own": c.who(own),
-                    "missing": c.labels(missing), "coverage": c.fmt(coverage),
-                    "year": _const(c.k.period(coverage)),
-                    "total": _const(total if total is not None else "?"),
-                    "left": _const(int(total - ranked.value) if total is not None else "?"),
+                   {"moves_text": moves, "confirmed": Who(tuple(confirmed)), "own": Who(tuple(own)),
+                    "missing": labels(missing), "coverage": Num(coverage),
+                    "year": c.k.period(coverage),
+                    "total": total if total is not None else "?",
+                    "left": int(total - ranked.value) if total is not None else "?",
                     "small": small},
                    [*ranks, *confirmed, *own, coverage])
 
@@ -397,19 +347,11 @@ def _pci_second(c: Context, figure_ids: list[str], p: Params) -> Verdict:
     found = [y for y in needed if y in years]
     later = {y: v for y, v in years.items() if y > needed[-1]}
 
-    def found_text(lang: str) -> str:
-        return ", ".join(found) or TEMPLATES["none"][lang]
-
     of = {str(y): _leading_int(b) for y, b in zip(pci["period"], pci["base"], strict=True)}
-
-    def later_text(lang: str) -> str:
-        def one(year: str, v: float) -> str:
-            rank = Quantity(v, "rank").format(lang)
-            return f"{year}: " + (TEMPLATES["of"][lang].format(rank=rank, n=of[year])
-                                  if of.get(year) else rank)
-        return "; ".join(one(y, v) for y, v in sorted(later.items())) or TEMPLATES["none"][lang]
-
-    return Verdict(verdict, "pci", {"found": found_text, "later": later_text},
+    later_text = Join("; ", tuple(
+        Seq((f"{y}: ", Text("of", {"rank": Num(Quantity(v, "rank")), "n": of[y]}) if of.get(y)
+             else Num(Quantity(v, "rank")))) for y, v in sorted(later.items())))
+    return Verdict(verdict, "pci", {"found": Join(", ", tuple(found)), "later": later_text},
                    [*figure_ids, *pci["id"]])
 
 
@@ -419,12 +361,10 @@ def _tourism(c: Context, figure_ids: list[str], p: Params) -> Verdict:
     grew = c.q(a).value > 0 and c.q(r).value > 0
     repeated, _ = _repeats(c, [a, r])
     return Verdict("plausible" if grew else "unverified", "tourism",
-                   {"a": lambda lang: _signed(c.q(a), lang),
-                    "r": lambda lang: _signed(c.q(r), lang), "nat": c.fmt(nat, bare=True),
-                    "fy": c.fmt(fy), "repeated": c.who(repeated),
-                    "recovery": (lambda lang: TEMPLATES["tourism_recovery"][lang]) if grew
-                    else _const(""),
-                    "vs_nat": _word("tourism_vs_", c.q(a).direction(c.q(nat)))},
+                   {"a": Num(a, signed=True), "r": Num(r, signed=True),
+                    "nat": Num(nat, bare=True), "fy": Num(fy), "repeated": Who(tuple(repeated)),
+                    "recovery": Word("tourism_recovery") if grew else "",
+                    "vs_nat": Word("tourism_vs_" + c.q(a).direction(c.q(nat)))},
                    [a, r, *repeated, nat, fy])
 
 
@@ -454,32 +394,36 @@ def _sources(c: Context, ids: list[str]) -> str:
     return ";".join(out)
 
 
-def _omitted(c: Context, lang: str) -> list[dict[str, object]]:
+def _omitted(c: Context) -> list[dict[str, object]]:
     """Indicators where Lai Châu is below the national figure: what the article leaves out."""
     table = c.national
     rows = []
     for _, r in table[table["direction"] == "below"].iterrows():
         fid, bid = r["id"], r["baseline_id"]
         proxy = r["comparability"] == "proxy"
-        claim = TEMPLATES["omitted_claim"][lang].format(
-            label=r["label"], value=c.q(fid).format(lang), base_label=r["baseline_label"],
-            base=c.q(bid).format(lang), proxy=TEMPLATES["omitted_proxy"][lang] if proxy else "")
-        gap = Quantity(r["gap"], r["gap_unit"], r["gap_qualifier"] or "").format(lang)
+        claim = Text("omitted_claim", {"label": Label(fid), "value": Num(fid),
+                                       "base_label": Label(bid), "base": Num(bid),
+                                       "proxy": Word("omitted_proxy") if proxy else ""})
+        gap = Num(Quantity(r["gap"], r["gap_unit"], r["gap_qualifier"] or ""))
         rows.append({"id": f"omitted_{fid}", "kind": "omitted", "topic": "omission",
-                     "claim": claim, "verdict": "plausible" if proxy else "supported",
-                     "evidence": TEMPLATES["omitted_evidence"][lang].format(gap=gap,
-                                                                            note=r["note"]),
+                     "quote": claim, "label_en": claim,
+                     "verdict": "plausible" if proxy else "supported",
+                     "evidence": Text("omitted_evidence",
+                                      {"gap": gap, "note": Note(tuple(r.to_dict().items()))}),
                      "sources": _sources(c, [fid, bid]), "figure_ids": fid})
     return rows
 
 
-def claims(lang: str = "en") -> pd.DataFrame:
-    """Every claim of data/claims.csv with a verdict, evidence and sources, then the omissions.
+def claims(*old_lang: str) -> pd.DataFrame:
+    """Every claim of data/claims.csv with a verdict, evidence (as data) and sources, then the
+    omissions: the indicators where Lai Châu is below the national figure."""
+    if old_lang:  # the old claims(lang): the words moved to the present
+        from lai_chau.base.errors import UsageError
 
-    In `vi` the claim is the article's own words; in `en` its English label.
-    """
-    check_lang(lang)
-    c = Context(lang)
+        raise UsageError(f"claims() takes no language (got {old_lang[0]!r}) since the analysis "
+                         "returns verdicts and evidence as data: for the text in a language use "
+                         "lai_chau.present.verdicts.claims(lang)")
+    c = Context()
     table = validate.load("claims")
     rows = []
     for _, claim in table.iterrows():
@@ -494,20 +438,9 @@ def claims(lang: str = "en") -> pd.DataFrame:
         if v.verdict not in VERDICTS:  # pragma: no cover - a rule bug
             raise ValueError(f"rule for {claim['id']} returned {v.verdict!r}")
         rows.append({"id": claim["id"], "kind": "claim", "topic": claim["topic"],
-                     "claim": claim["label_en"] if lang == "en" else claim["quote"],
-                     "verdict": v.verdict, "evidence": v.evidence(lang),
+                     "quote": claim["quote"], "label_en": claim["label_en"],
+                     "verdict": v.verdict, "evidence": v.evidence,
                      "sources": _sources(c, [*figure_ids, *v.ids]) or str(claim["source_id"]),
                      "figure_ids": ";".join(figure_ids)})
-    rows += _omitted(c, lang)
+    rows += _omitted(c)
     return pd.DataFrame(rows, columns=COLUMNS)
-
-
-def verdict(claim_id: str, lang: str = "en") -> dict[str, object]:
-    """One claim's row (verdict, evidence, sources) by id."""
-    table = claims(lang)
-    match = table[table["id"] == claim_id]
-    if match.empty:
-        from lai_chau.base.errors import unknown
-
-        raise unknown("claim id", claim_id, list(table["id"]))
-    return match.iloc[0].to_dict()

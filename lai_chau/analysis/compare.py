@@ -1,4 +1,10 @@
-"""Lai Châu against Viet Nam, its plan and past, and its region: gaps, derived numbers, ranks."""
+"""Lai Châu against Viet Nam, its plan and past, and its region: gaps, derived numbers, ranks.
+
+Why one module of ~600 lines: the Lookup that every comparison reads, the derived numbers it
+computes and the rank bounds depend on each other (a rank bound is a derived number of
+data/derived.csv; derived numbers read their inputs through the Lookup); split, they would import
+one another.
+"""
 
 from __future__ import annotations
 
@@ -65,12 +71,14 @@ class Lookup:
                                                qualifier_symbol(rec["qualifier"]))
         return self._cache[any_id]
 
-    def label(self, any_id: str, lang: str) -> str:
+    def labels(self, any_id: str) -> dict[str, str]:
+        """A value's label in every language the data gives one ({'vi': ..., 'en': ...})."""
         kind = self.kind(any_id)
         if kind == "derived":
-            return self._derived[any_id].label[lang]
+            return dict(self._derived[any_id].label)
         rec = (self.figures if kind == "figure" else self.refs).loc[any_id]
-        return str(rec[f"label_{lang}"])
+        return {c.removeprefix("label_"): str(rec[c]) for c in rec.index
+                if c.startswith("label_") and not pd.isna(rec[c])}
 
     def period(self, any_id: str) -> str | None:
         kind = self.kind(any_id)
@@ -506,6 +514,10 @@ def compare(baseline: str = "national", ids: Sequence[str] | None = None,
     """
     if baseline not in BASELINES:
         raise unknown("baseline", baseline, BASELINES)
+    if isinstance(ids, str):  # the old compare(baseline, lang): the words moved to the present
+        raise UsageError(f"compare() takes no language (got {ids!r}) since the analysis returns "
+                         "numbers and reason ids: for labels and notes in a language use "
+                         "lai_chau.present.comparisons.compare(baseline, lang)")
     if vintage not in VINTAGES:
         raise unknown("vintage", vintage, VINTAGES)
     k = lookup or Lookup()

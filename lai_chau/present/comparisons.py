@@ -43,8 +43,8 @@ def with_words(table: pd.DataFrame, lang: str, k: cmp.Lookup) -> pd.DataFrame:
         bounds = TEXT["rank_bounds"][lang].format(rb=rb.best, rw=rb.worst, rn=rb.of,
                                                   nb=nb.best, nw=nb.worst, nn=nb.of)
     out = table.copy()
-    out["label"] = [k.label(i, lang) for i in table["id"]]
-    out["baseline_label"] = [k.label(i, lang) for i in table["baseline_id"]]
+    out["label"] = [k.labels(i)[lang] for i in table["id"]]
+    out["baseline_label"] = [k.labels(i)[lang] for i in table["baseline_id"]]
     out["note"] = [note(r, lang, reasons, bounds) for r in table.to_dict("records")]
     return out.reindex(columns=COLUMNS)
 

@@ -31,6 +31,9 @@ Pools: `lai-chau render` with its own thread pool makes a KernelPool, starts one
 worker while it checks the parameters, and stops them at the end. Jobs run by another executor
 use their process's pool (`pool(manager_class)`): each worker process of a process-pool or
 distributed executor keeps its own warm kernels, stopped when that process exits.
+
+Why one module of ~580 lines: the pool, the code the kernel runs (warm-up, reset, state check)
+and the papermill engines that use them are one mechanism; most of the length is that code.
 """
 
 from __future__ import annotations

@@ -13,6 +13,9 @@ nbformat, wrong kernel, stray outputs or execution noise, error outputs, absolut
 misplaced `parameters` cell, check cells that nbval cannot compare), one line each:
 `notebooks/<name>.ipynb, cell <index> [id <cell id>]: <what>`. Cell indexes count every cell from
 0; nbval's "Cell N" counts code cells only.
+
+Why one module of ~480 lines: `refresh` and `check` read and write the same notebook hygiene
+rules (kernelspec, stored outputs, execution noise); splitting them would split the rules.
 """
 
 from __future__ import annotations

@@ -19,6 +19,9 @@ language) the render
 A failing report names its cell and error; it writes no HTML (the previous report stays), the
 others still render, and the command exits 1 listing the failures. Ctrl-C or SIGTERM stops the
 kernels, writes nothing more and exits 130 (SIGINT) or 143 (SIGTERM).
+
+Why one module of ~410 lines: the whole render's control flow, its signal handling and its
+summary belong together; the stages it drives are in matrix, params, job and page.
 """
 
 from __future__ import annotations

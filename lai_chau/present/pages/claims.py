@@ -1,0 +1,114 @@
+"""The check of the article's claims: a card per claim with its verdict and evidence, then what
+the article leaves out."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from lai_chau.base.errors import unknown
+from lai_chau.present import verdicts as verdict_words
+from lai_chau.present.i18n import (
+    check_lang,
+    text,
+)
+from lai_chau.present.pages.common import Page, _ids, _table
+from lai_chau.present.report import Block, data_table, heading, paragraph
+
+
+def verdict_badge(verdict: str, lang: str) -> str:
+    """HTML of a verdict's badge: its word in `lang`, coloured by verdict."""
+    from lai_chau.analysis.claims import VERDICTS
+
+    if verdict not in VERDICTS:
+        raise unknown("verdict", verdict, VERDICTS)
+    return (f'<span class="lc-badge lc-badge-{verdict}">'
+            f"{html.escape(text(f'verdict_{verdict}', lang))}</span>")
+
+
+def claim_card(row: Any, lang: str, quote: str | None = None) -> Block:
+    """One claim (or omission): the claim, its verdict and what it means, in English reports
+    the article's own words (`quote`), the evidence and the ids of its sources, each linked to
+    the page's list of sources. In Vietnamese reports a claim is the article's own words, shown
+    in quotation marks."""
+    lang = check_lang(lang)
+    verdict = str(row["verdict"])
+    meaning = text(f"meaning_{verdict}", lang)
+    ids = _ids([row["sources"]])
+    claim = str(row["claim"])
+    if lang == "vi" and row.get("kind") == "claim":
+        claim = f"“{claim}”"
+    parts = [
+        f'<div class="lc-claim lc-verdict-{html.escape(verdict)}" '
+        f'id="claim-{html.escape(str(row["id"]))}">',
+        f"<h3>{html.escape(claim)}</h3>",
+        f'<p class="lc-verdict">{verdict_badge(verdict, lang)} {html.escape(meaning)}</p>',
+    ]
+    plain = [claim, f"  {text('verdict', lang)}: "
+                                f"{text(f'verdict_{verdict}', lang)} ({meaning})"]
+    if quote:
+        parts.append(f'<blockquote lang="vi"><span class="lc-caption">'
+                     f"{html.escape(text('article_words', lang))}:</span> "
+                     f"“{html.escape(quote)}”</blockquote>")
+        plain.append(f"  “{quote}”")
+    parts.append(f'<p><span class="lc-caption">{html.escape(text("evidence", lang))}:</span> '
+                 f"{html.escape(str(row['evidence']))}</p>")
+    plain.append(f"  {text('evidence', lang)}: {row['evidence']}")
+    if ids:
+        label = text("source" if len(ids) == 1 else "sources", lang)
+        links = ", ".join(f'<a href="#source-{html.escape(i, quote=True)}">[{html.escape(i)}]</a>'
+                          for i in ids)
+        parts.append(f'<p class="lc-cited">{html.escape(label)}: {links}</p>')
+        plain.append(f"  {label}: {', '.join(ids)}")
+    parts.append("</div>")
+    return Block("\n".join(parts), "\n".join(plain))
+
+
+def claims_page(lang: str, verdicts: Sequence[str] | None = None,
+                omitted: bool = True) -> Page:
+    """Every claim with its verdict, evidence and sources, then what the article leaves out
+    (lai_chau.analysis.claims' `omitted_` rows: where Lai Châu is below the national figure)."""
+    from lai_chau.analysis import claims
+    from lai_chau.data.validate import load
+
+    lang = check_lang(lang)
+    chosen = list(claims.VERDICTS if verdicts is None else verdicts)
+    for verdict in chosen:
+        if verdict not in claims.VERDICTS:
+            raise unknown("verdict", verdict, claims.VERDICTS)
+    table = verdict_words.claims(lang)
+    quotes = load("claims").set_index("id")["quote"]
+    said = table[(table["kind"] == "claim") & table["verdict"].isin(chosen)]
+    left_out = table[table["kind"] == "omitted"] if omitted else table.iloc[0:0]
+
+    counts = []
+    for verdict in claims.VERDICTS:
+        n = int((table.loc[table["kind"] == "claim", "verdict"] == verdict).sum())
+        counts.append({text("verdict", lang): text(f"verdict_{verdict}", lang),
+                       text("meaning", lang): text(f"meaning_{verdict}", lang),
+                       text("claims_count", lang): str(n)})
+    if omitted:
+        counts.append({text("verdict", lang): text("omitted_count", lang),
+                       text("meaning", lang): "",
+                       text("claims_count", lang): str(len(left_out))})
+    blocks: list[Any] = [heading(text("verdicts_heading", lang), 2), _table(lang, counts),
+                         heading(text("claims_heading", lang), 2)]
+    if said.empty:
+        blocks.append(paragraph(text("no_claims", lang)))
+    for _, row in said.iterrows():
+        quote = str(quotes[row["id"]]) if lang == "en" and row["id"] in quotes.index else None
+        blocks.append(claim_card(row, lang, quote))
+    if omitted and len(left_out):
+        blocks += [heading(text("omitted_heading", lang), 2),
+                   paragraph(text("omitted_intro", lang))]
+        blocks += [claim_card(row, lang) for _, row in left_out.iterrows()]
+
+    shown = pd.concat([said, left_out])
+    headline = data_table([{
+        text("id", lang): str(r.id),
+        text("verdict", lang): text(f"verdict_{r.verdict}", lang),
+    } for r in shown.itertuples()]).plain
+    return Page(lang, blocks, headline, _ids(shown["sources"]))
