@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 from collections.abc import Sequence
 
@@ -17,6 +18,7 @@ COMMANDS = {
     "figures": "lai_chau.cli:figures_command",
     "extract": "lai_chau.cli:extract_command",
     "check": "lai_chau.check:main",
+    "draft": "lai_chau.cli:draft_command",
     "compare": "lai_chau.cli:compare_command",
     "ranks": "lai_chau.cli:ranks_command",
     "claims": "lai_chau.cli:claims_command",
@@ -53,6 +55,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("extract", help="list every numeric mention in a Vietnamese text")
     p.add_argument("path", help="a UTF-8 text file ('-' reads standard input)")
+    p.add_argument("--format", **fmt)
+
+    p = sub.add_parser("draft", help="propose data rows for the figures of any Vietnamese report")
+    p.add_argument("path", help="a UTF-8 text file ('-' reads standard input)")
+    p.add_argument("--period", required=True, metavar="P",
+                   help="the report's period: a half-year or full year, e.g. 2025H1, 2021FY")
+    p.add_argument("--area", default=None, help="the province the report is about")
+    p.add_argument("--unclassified", action="store_true",
+                   help="list the mentions no row was proposed for, with the reason")
     p.add_argument("--format", **fmt)
 
     p = sub.add_parser("check", help="validate every data file, hash and quote")
@@ -126,6 +137,28 @@ def extract_command(args: argparse.Namespace) -> int:
     from lai_chau.sources.extract import COLUMNS, extract, read_text
 
     return _write([m.as_row() for m in extract(read_text(args.path))], COLUMNS, args.format)
+
+
+DRAFT_COLUMNS = ["indicator", "measure", "value", "unit", "base", "qualifier", "quote", "start",
+                 "end", "period_note"]
+UNCLASSIFIED_COLUMNS = ["text", "start", "end", "value", "unit", "kind", "reason"]
+PERIOD = re.compile(r"[0-9]{4}(H1|H2|FY)")
+
+
+def draft_command(args: argparse.Namespace) -> int:
+    """`lai-chau draft PATH --period P [--area A] [--unclassified] [--format]`."""
+    from lai_chau.base.errors import UsageError
+    from lai_chau.sources.draft import draft
+    from lai_chau.sources.extract import read_text
+
+    if not PERIOD.fullmatch(args.period):
+        raise UsageError(f"unknown period {args.period!r}; expected a half-year or a full year "
+                         "as YYYYH1, YYYYH2 or YYYYFY, e.g. 2024H1, 2021FY")
+    period = args.period.removesuffix("FY")  # draft() reads a full year as YYYY
+    rows, unclassified = draft(read_text(args.path), period, args.area)
+    if args.unclassified:
+        return _write(unclassified, UNCLASSIFIED_COLUMNS, args.format)
+    return _write(rows, DRAFT_COLUMNS, args.format)
 
 
 def compare_command(args: argparse.Namespace) -> int:
