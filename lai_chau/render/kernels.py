@@ -45,6 +45,7 @@ import os
 import shutil
 import threading
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -229,20 +230,19 @@ async def _run_capture(kc: Any, code: str, what: str) -> str:
         if msg.get("msg_type") == "stream" and msg["content"].get("name") == "stdout":
             out.append(msg["content"].get("text", ""))
 
-    reply = await kc.execute_interactive(code, silent=False, store_history=False,
-                                         allow_stdin=False, timeout=START_TIMEOUT,
-                                         output_hook=hook)
-    content = reply.get("content", {})
-    if content.get("status") != "ok":
-        raise KernelError(f"{what} failed in the kernel: {content.get('ename', '?')}: "
-                          f"{content.get('evalue', '')}")
+    await _execute(kc, code, what, silent=False, hook=hook)
     return "".join(out)
 
 
 async def _run_silently(kc: Any, code: str, what: str) -> None:
-    reply = await kc.execute_interactive(code, silent=True, store_history=False,
+    await _execute(kc, code, what, silent=True, hook=_silence)
+
+
+async def _execute(kc: Any, code: str, what: str, silent: bool,
+                   hook: Callable[[dict[str, Any]], None]) -> None:
+    reply = await kc.execute_interactive(code, silent=silent, store_history=False,
                                          allow_stdin=False, timeout=START_TIMEOUT,
-                                         output_hook=_silence)
+                                         output_hook=hook)
     content = reply.get("content", {})
     if content.get("status") != "ok":
         raise KernelError(f"{what} failed in the kernel: {content.get('ename', '?')}: "
