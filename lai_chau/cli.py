@@ -21,6 +21,8 @@ COMMANDS = {
     "draft": "lai_chau.cli:draft_command",
     "compare": "lai_chau.cli:compare_command",
     "ranks": "lai_chau.cli:ranks_command",
+    "periods": "lai_chau.cli:periods_command",
+    "series": "lai_chau.cli:series_command",
     "claims": "lai_chau.cli:claims_command",
     "render": "lai_chau.render.run:main",
 }
@@ -85,6 +87,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ranks", help="bounds on Lai Châu's GRDP-growth rank, nationally and in "
                                      "its region, and the peers they rest on")
+    p.add_argument("--format", **fmt)
+
+    p = sub.add_parser("periods", help="the periods with Lai Châu figures, counted by indicator")
+    p.add_argument("--format", **fmt)
+
+    p = sub.add_parser("series", help="Lai Châu's and Vietnam's values of an indicator by period")
+    p.add_argument("--indicator", required=True, help="e.g. grdp, gva_services, retail_sales")
+    p.add_argument("--measure", default="growth_yoy", help="growth_yoy (default) or rate_of_plan")
+    p.add_argument("--vintage", type=_choice(VINTAGES, "vintage"), default="first",
+                   help="each period's first release (default) or its latest restatement")
     p.add_argument("--format", **fmt)
 
     p = sub.add_parser("claims", help="the article's claims with a verdict and the evidence")
@@ -176,6 +188,22 @@ def ranks_command(args: argparse.Namespace) -> int:
     from lai_chau.analysis.compare import RANKS_COLUMNS, ranks
 
     return _write(ranks().to_dict("records"), RANKS_COLUMNS, args.format)
+
+
+def periods_command(args: argparse.Namespace) -> int:
+    """`lai-chau periods [--format table|csv|json]`."""
+    from lai_chau.analysis.periods import periods
+
+    table = periods()
+    return _write(table.to_dict("records"), list(table.columns), args.format)
+
+
+def series_command(args: argparse.Namespace) -> int:
+    """`lai-chau series --indicator I [--measure M] [--vintage first|latest] [--format]`."""
+    from lai_chau.analysis.periods import SERIES_COLUMNS, series
+
+    table = series(args.indicator, args.measure, args.vintage)
+    return _write(table.to_dict("records"), SERIES_COLUMNS, args.format)
 
 
 def claims_command(args: argparse.Namespace) -> int:

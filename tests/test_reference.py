@@ -64,6 +64,9 @@ def test_every_source_is_cited() -> None:
         frame = load()
         cited |= set(frame["source_id"])
         cited |= {s for cell in frame["corroborated_by"].dropna() for s in cell.split(";")}
+    panel = validate.load("panel")  # the period panel cites sources too
+    cited |= set(panel["source_id"].dropna())
+    cited |= {s for cell in panel["corroborated_by"].dropna() for s in cell.split(";")}
     orphans = set(reference.sources()["id"]) - cited
     assert not orphans, f"sources nobody cites: {sorted(orphans)}"
 

@@ -434,9 +434,43 @@ def _list_targets(name: str) -> tuple[str, ...]:
     return tuple(LIST_LINKS[c][0] for c in _list_fields(name))
 
 
+def _panel_targets() -> tuple[str, ...]:
+    return ("figures", *VALUE_TABLES)
+
+
+def _check_panel(name: str, table: pd.DataFrame) -> list[DataError]:
+    """A panel row either refers to the row holding its number (a figure or a reference row),
+    and then has no value, snippet or source of its own, or holds all three itself."""
+    import pandas as pd
+
+    known: set[str] = set()
+    for target in _panel_targets():
+        known |= set(_target(name, target)["id"].dropna())
+    rel = _rel(paths.DATA / resource(name)["path"])
+    problems = []
+    for index, row in table.iterrows():
+        where = f"{rel}, {_row_label(table, index, ['id'])}"
+        own = [c for c in ("value", "snippet", "source_id") if not pd.isna(row[c])]
+        if not pd.isna(row["refers_to"]):
+            if row["refers_to"] not in known:
+                problems.append(DataError(where, f"{row['refers_to']!r} is not an id of "
+                                          f"{', '.join(_panel_targets())}", column="refers_to"))
+            elif own:
+                problems.append(DataError(where, f"refers to {row['refers_to']!r}, which holds "
+                                          "the number: leave value, snippet and source_id empty "
+                                          "(a number enters the data once)", column=own[0]))
+        elif len(own) < 3:
+            missing = [c for c in ("value", "snippet", "source_id") if c not in own]
+            problems.append(DataError(where, "a number of its own needs value, snippet and "
+                                      "source_id (or refers_to naming the row that holds it)",
+                                      column=missing[0]))
+    return problems
+
+
 # Links to other resources that foreignKeys cannot declare: resource -> (check, its targets).
 _CUSTOM_LINKS = {"comparability": (_check_baseline_ids, _baseline_targets),
-                 "derived": (_check_derived_inputs, _derived_targets)}
+                 "derived": (_check_derived_inputs, _derived_targets),
+                 "panel": (_check_panel, _panel_targets)}
 
 
 def _links(name: str) -> list[str]:

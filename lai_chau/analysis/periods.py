@@ -1,0 +1,82 @@
+"""Lai Châu and Vietnam by period (data/panel.csv): each row's number resolved (its own, or the
+figure or reference row it refers to), the series of an indicator, and the periods with figures."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from lai_chau.analysis.vocabulary import VINTAGES
+from lai_chau.base.errors import unknown
+from lai_chau.data import reference, validate
+
+PROVINCE = "Lai Châu"
+SERIES_COLUMNS = ["area", "indicator", "measure", "period", "vintage", "value", "unit",
+                  "qualifier", "stage", "release_date", "source_id", "id", "refers_to"]
+QUALIFIERS = {"at most": "<=", "more than": ">", "about": "~", "estimate": ""}
+
+
+def panel() -> pd.DataFrame:
+    """data/panel.csv with every number resolved: a row that refers to a figure or a reference row
+    takes that row's value, qualifier and source."""
+    table = validate.load("panel")
+    figures = validate.load("figures").set_index("id")
+    refs = reference.values().set_index("id")
+    values, qualifiers, sources = [], [], []
+    for _, row in table.iterrows():
+        target = row["refers_to"]
+        if pd.isna(target):
+            values.append(row["value"])
+            qualifiers.append("" if pd.isna(row["qualifier"]) else row["qualifier"])
+            sources.append(row["source_id"])
+            continue
+        held = figures.loc[target] if target in figures.index else refs.loc[target]
+        values.append(held["value"])
+        qualifier = "" if pd.isna(held["qualifier"]) else str(held["qualifier"])
+        qualifiers.append(QUALIFIERS.get(qualifier, qualifier))
+        sources.append(held["source_id"])
+    table = table.copy()
+    table["value"], table["qualifier"], table["source_id"] = values, qualifiers, sources
+    return table
+
+
+def _order(period: str) -> tuple[int, int]:
+    return int(period[:4]), 0 if period.endswith("H1") else 1
+
+
+def series(indicator: str, measure: str = "growth_yoy", vintage: str = "first") -> pd.DataFrame:
+    """Lai Châu's and Vietnam's values of one indicator for every period in the data, one row per
+    (area, period): the first release (`vintage="first"`, the default: a province's first estimate
+    against the country's first estimate) or the latest restatement (`"latest"`). Half-years and
+    full years are separate periods; a missing period is simply absent, never interpolated."""
+    if vintage not in VINTAGES:
+        raise unknown("vintage", vintage, VINTAGES)
+    table = panel()
+    indicators = sorted(set(table["indicator"]))
+    if indicator not in indicators:
+        raise unknown("indicator", indicator, indicators)
+    measures = sorted(set(table.loc[table["indicator"] == indicator, "measure"]))
+    if measure not in measures:
+        raise unknown(f"measure of {indicator}", measure, measures)
+    rows = table[(table["indicator"] == indicator) & (table["measure"] == measure)
+                 & (table["status"] == "ok") & table["value"].notna()]
+    rows = rows.assign(_order=rows["period"].map(_order),
+                       _first=rows["vintage"] != "first release",
+                       _release=rows["release_date"].fillna(""))
+    rows = rows.sort_values(["area", "_order", "_first", "_release", "id"])
+    pick = rows.groupby(["area", "period"], sort=False)
+    chosen = pick.head(1) if vintage == "first" else pick.tail(1)
+    chosen = chosen.sort_values(["area", "_order"], key=lambda c: c.map(
+        lambda v: (v != PROVINCE) if isinstance(v, str) else v) if c.name == "area" else c)
+    return chosen.reindex(columns=SERIES_COLUMNS).reset_index(drop=True)
+
+
+def periods() -> pd.DataFrame:
+    """The periods with Lai Châu figures, oldest first, with how many figures of each indicator
+    (every vintage counted once per indicator and measure)."""
+    table = panel()
+    lai_chau = table[(table["area"] == PROVINCE) & table["value"].notna()]
+    counts = (lai_chau.drop_duplicates(["indicator", "measure", "period"])
+              .groupby(["period", "indicator"]).size().unstack(fill_value=0))
+    counts = counts.loc[sorted(counts.index, key=_order)]
+    counts.insert(0, "figures", counts.sum(axis=1))
+    return counts.reset_index()
