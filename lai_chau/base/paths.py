@@ -12,6 +12,8 @@ SEEDS = Path(os.environ.get("LAI_CHAU_SEEDS", ROOT / "seeds")).resolve()
 NOTEBOOKS = ROOT / "notebooks"
 REPORTS = Path(os.environ.get("LAI_CHAU_REPORTS", ROOT / "reports")).resolve()
 TEMPLATES = PACKAGE / "templates"
+# One interface-text catalogue per report language (LAI_CHAU_LOCALES: another folder of them).
+LOCALES = Path(os.environ.get("LAI_CHAU_LOCALES", PACKAGE / "present" / "locales")).resolve()
 
 SEED = SEEDS / "lai-chau-h1-2022-conference.vi.txt"
 SENTENCES = SEEDS / "lai-chau-h1-2022-conference.sentences.csv"

@@ -36,7 +36,14 @@ from typing import Any
 
 from lai_chau.base.deferred import defer_iri_grammar
 from lai_chau.base.errors import UsageError, unknown
-from lai_chau.present.i18n import axis_title, base_text, check_lang, rank_label, text, unit_name
+from lai_chau.present.i18n import (
+    axis_title,
+    base_text,
+    check_lang,
+    rank_label,
+    text,
+    unit_name,
+)
 from lai_chau.present.vega import javascript_bundle, json_for_script
 from lai_chau.sources.numerals import UNITS, format_number
 
@@ -96,8 +103,14 @@ def theme() -> alt.theme.ThemeConfig:
 
 
 def format_locale(lang: str) -> dict[str, Any]:
-    """The d3-format locale of a report language (what vega-embed's `formatLocale` receives)."""
-    return dict(LOCALES[check_lang(lang)])
+    """The d3-format locale of a report language (what vega-embed's `formatLocale` receives):
+    vi and en as above; any other language's decimal and grouping symbols from CLDR."""
+    if check_lang(lang) in LOCALES:
+        return dict(LOCALES[lang])
+    from lai_chau.sources.numerals import symbols
+
+    decimal, group = symbols(lang)
+    return {"decimal": decimal, "thousands": group, "grouping": [3], "currency": ["", ""]}
 
 
 def affixes(value: float, unit: str, lang: str) -> tuple[str, str]:
@@ -196,7 +209,8 @@ def figure_bars(
     `source_id` columns; bars are sorted by value and labelled with the value in `lang`'s format.
     """
     lang = check_lang(lang)
-    columns = ["id", "value", "unit", "measure", f"label_{lang}", "source_id"]
+    label = f"label_{lang}" if f"label_{lang}" in figures else "label_en"  # English if none
+    columns = ["id", "value", "unit", "measure", label, "source_id"]
     _require(figures, columns, "a bar chart")
     unit = _one_unit(figures, "a bar chart")
     measures = list(dict.fromkeys(figures["measure"]))
@@ -204,7 +218,7 @@ def figure_bars(
         raise UsageError(f"a bar chart draws one measure, got {', '.join(measures)}")
     rows = pd.DataFrame({
         "id": figures["id"].astype(str),
-        "label": figures[f"label_{lang}"].astype(str),
+        "label": figures[label].astype(str),
         "value": figures["value"].astype(float),
         "base": [base_text(b, lang) for b in figures["base"]] if "base" in figures else "",
     }).sort_values("value", ascending=False, kind="stable")

@@ -9,7 +9,7 @@ import pandas as pd
 
 from lai_chau.analysis import compare as cmp
 from lai_chau.data import reference
-from lai_chau.present.i18n import _section, check_lang
+from lai_chau.present.i18n import _section, check_lang, data_label, in_language
 
 TEXT = _section("compare")  # present/locales/*.toml, [compare]
 
@@ -43,8 +43,8 @@ def with_words(table: pd.DataFrame, lang: str, k: cmp.Lookup) -> pd.DataFrame:
         bounds = TEXT["rank_bounds"][lang].format(rb=rb.best, rw=rb.worst, rn=rb.of,
                                                   nb=nb.best, nw=nb.worst, nn=nb.of)
     out = table.copy()
-    out["label"] = [k.labels(i)[lang] for i in table["id"]]
-    out["baseline_label"] = [k.labels(i)[lang] for i in table["baseline_id"]]
+    out["label"] = [in_language(k.labels(i), lang) for i in table["id"]]
+    out["baseline_label"] = [in_language(k.labels(i), lang) for i in table["baseline_id"]]
     out["note"] = [note(r, lang, reasons, bounds) for r in table.to_dict("records")]
     return out.reindex(columns=COLUMNS)
 
@@ -54,7 +54,7 @@ def note(row: dict, lang: str, reasons: pd.DataFrame, bounds: str = "") -> str:
     reason), 'Proxy, ...' first for a proxy, the sources' disagreement, the rank bounds."""
     reason_id = str(row["reason_id"])
     if reason_id.startswith("comparability:"):
-        text = str(reasons.loc[reason_id.removeprefix("comparability:"), f"reason_{lang}"])
+        text = data_label(reasons.loc[reason_id.removeprefix("comparability:")], lang, "reason")
     else:
         text = TEXT[reason_id][lang]
     if row["comparability"] == "proxy":

@@ -5,14 +5,14 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from pathlib import Path
 from typing import Any
 
+from lai_chau.base import paths
 from lai_chau.base.errors import DataError, unknown
 from lai_chau.sources.numerals import LANGS, check_lang
 
 # Words around the data, keyed by purpose. Figures, quotes and labels come from data/, never here.
-LOCALES = Path(__file__).resolve().parent / "locales"
+LOCALES = paths.LOCALES
 
 
 @functools.cache
@@ -122,57 +122,86 @@ def qualifier_text(qualifier: Any, lang: str) -> str:
 
 
 def period_text(period: str, lang: str) -> str:
-    """'2022H1' -> '6 tháng đầu năm 2022' / 'first half of 2022'; '2021' -> 'năm 2021' / '2021'."""
+    """'2022H1' -> '6 tháng đầu năm 2022' / 'first half of 2022'; '2021' -> 'năm 2021' / '2021';
+    quarters, months, month ranges, year ranges and crop seasons of the reference data ('2022Q1',
+    '2022M07', '2023M01-M05', '2021-2023', '2022WS'); anything else as written. The wording is
+    the catalogue's [periods] section."""
     check_lang(lang)
-    match = re.fullmatch(r"(\d{4})H([12])", str(period))
-    if match:
-        year, half = match.groups()
-        if lang == "vi":
-            return f"6 tháng {'đầu' if half == '1' else 'cuối'} năm {year}"
-        return f"{'first' if half == '1' else 'second'} half of {year}"
-    if re.fullmatch(r"\d{4}", str(period)):
-        return f"năm {period}" if lang == "vi" else str(period)
-    return _other_period(str(period), lang)
-
-
-MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
-             "September", "October", "November", "December")
-ROMAN = ("I", "II", "III", "IV")
-
-
-def _other_period(period: str, lang: str) -> str:
-    """Quarters, months, month ranges, year ranges and crop seasons of the reference data
-    ('2022Q1', '2022M07', '2023M01-M05', '2021-2023', '2022WS'); anything else as written."""
+    period = str(period)
+    if match := re.fullmatch(r"(\d{4})H([12])", period):
+        return _period(f"h{match.group(2)}", lang, year=match.group(1))
+    if re.fullmatch(r"\d{4}", period):
+        return _period("year", lang, year=period)
+    if match := re.fullmatch(r"(\d{4})FY", period):
+        return _period("year", lang, year=match.group(1))
     if match := re.fullmatch(r"(\d{4})Q([1-4])", period):
-        year, quarter = match.group(1), int(match.group(2))
-        return f"quý {ROMAN[quarter - 1]}/{year}" if lang == "vi" else f"Q{quarter} {year}"
+        return _period("quarter", lang, year=match.group(1), quarter=int(match.group(2)))
     if match := re.fullmatch(r"(\d{4})M(\d{2})", period):
-        year, month = match.group(1), int(match.group(2))
-        return f"tháng {month}/{year}" if lang == "vi" else f"{MONTHS_EN[month - 1]} {year}"
+        return _period("month", lang, year=match.group(1), month=int(match.group(2)))
     if match := re.fullmatch(r"(\d{4})M(\d{2})-M(\d{2})", period):
-        year, first, last = match.group(1), int(match.group(2)), int(match.group(3))
-        if lang == "vi":
-            if first == 1:
-                return f"{last} tháng đầu năm {year}"
-            return f"tháng {first}–{last}/{year}"
-        return f"{MONTHS_EN[first - 1]}–{MONTHS_EN[last - 1]} {year}"
+        first, last = int(match.group(2)), int(match.group(3))
+        return _period("months_from_january" if first == 1 else "months", lang,
+                       year=match.group(1), first=first, last=last)
     if match := re.fullmatch(r"(\d{4})-(\d{4})", period):
-        first, last = match.groups()
-        return f"giai đoạn {first}–{last}" if lang == "vi" else f"{first}–{last}"
+        return _period("years", lang, first=int(match.group(1)), last=int(match.group(2)))
     if match := re.fullmatch(r"(\d{4})WS", period):
-        year = match.group(1)
-        return f"vụ đông xuân {year}" if lang == "vi" else f"winter-spring crop {year}"
+        return _period("winter_spring", lang, year=match.group(1))
     return period
+
+
+ROMAN = ("I", "II", "III", "IV")
+# What a [periods] template may use; each language takes the ones its grammar needs.
+PERIOD_PLACEHOLDERS = {"year", "quarter", "roman", "month", "month_name", "first", "last",
+                       "first_name", "last_name", "day"}
+
+
+def month_name(month: int, lang: str) -> str:
+    """A month's name in `lang` (the catalogue's [months] section, m1..m12)."""
+    return catalogue(check_lang(lang))["months"][f"m{month}"]
+
+
+def _period(key: str, lang: str, **values: Any) -> str:
+    if "quarter" in values:
+        values["roman"] = ROMAN[values["quarter"] - 1]
+    if "month" in values:
+        values["month_name"] = month_name(values["month"], lang)
+    for side in ("first", "last"):
+        if side in values and "year" in values:
+            values[f"{side}_name"] = month_name(values[side], lang)
+    return catalogue(lang)["periods"][key].format_map(_Blank(values))
+
+
+class _Blank(dict):
+    """format_map values: a placeholder this kind of period does not give reads as empty."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
 
 
 def date_text(value: Any, lang: str) -> str:
     """A date as the report writes it: vi '15/6/2022', en '15 June 2022'; '' for a missing one."""
     if _missing(value):
         return ""
-    day = value
-    if check_lang(lang) == "vi":
-        return f"{day.day}/{day.month}/{day.year}"
-    return f"{day.day} {day.strftime('%B')} {day.year}"
+    return _period("date", check_lang(lang), year=value.year, month=value.month, day=value.day)
+
+
+def year_month_text(year: int, month: int, lang: str) -> str:
+    """A month of a year: vi 'tháng 6/2022', en 'June 2022'."""
+    return _period("year_month", check_lang(lang), year=year, month=month)
+
+
+def in_language(labels: dict[str, str], lang: str) -> str:
+    """A label in `lang` from {lang: label}, English where the data has none in `lang`."""
+    return labels.get(check_lang(lang)) or labels["en"]
+
+
+def data_label(row: Any, lang: str, field: str = "label") -> str:
+    """A data row's `<field>_<lang>` (label_vi, reason_en...; the row a dict, Series or
+    namedtuple), else its English one: the data's words exist in Vietnamese and English."""
+    get = row.get if hasattr(row, "get") else (lambda key, default=None: getattr(row, key,
+                                                                                 default))
+    value = get(f"{field}_{check_lang(lang)}", None)
+    return str(value) if isinstance(value, str) and value else str(get(f"{field}_en"))
 
 
 def source_title(source_id: str, lang: str) -> str:
@@ -180,4 +209,5 @@ def source_title(source_id: str, lang: str) -> str:
     from lai_chau.data.reference import source
 
     record = source(source_id)
-    return (record.get("title_en") if check_lang(lang) == "en" else None) or record["title"]
+    # a reader of Vietnamese sees the title as published; any other reader the English one, if any
+    return (record.get("title_en") if check_lang(lang) != "vi" else None) or record["title"]

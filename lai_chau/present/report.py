@@ -17,12 +17,14 @@ from lai_chau.present.i18n import (
     TEXT,
     base_text,
     check_lang,
+    data_label,
     date_text,
     measure_name,
     period_text,
     qualifier_text,
     source_title,
     text,
+    year_month_text,
 )
 from lai_chau.sources.numerals import format_number
 
@@ -37,7 +39,7 @@ def value_text(row: Any, lang: str) -> str:
 
 def label(row: Any, lang: str) -> str:
     """A figure's label in `lang`."""
-    return str(row[f"label_{check_lang(lang)}"])
+    return data_label(row, lang)
 
 
 # --- blocks -------------------------------------------------------------------------------------
@@ -100,7 +102,7 @@ def figure_item(row: Any, lang: str) -> Block:
         f"</span> “{html.escape(str(row['quote']))}”</blockquote>",
     ]
     plain = [f"{label(row, lang)}: {summary}", f"  “{row['quote']}”"]
-    if lang == "en":
+    if lang != "vi":  # the seed's translation is English: every other reader gets it
         english = _translation(row["start"], row["end"])
         parts.append(f'<p class="lc-translation"><span class="lc-caption">'
                      f"{html.escape(text('translation', lang))}:</span> {html.escape(english)}</p>")
@@ -204,9 +206,7 @@ def published_text(value: Any, lang: str) -> str:
             return date_text(dt.date(*numbers), lang)
         if len(numbers) == 2:
             year, month = numbers
-            if lang == "vi":
-                return f"tháng {dt.date(year, month, 1).month}/{year}"
-            return f"{dt.date(year, month, 1).strftime('%B')} {year}"
+            return year_month_text(year, dt.date(year, month, 1).month, lang)
         if len(numbers) == 1:
             return str(numbers[0])
     except ValueError:
@@ -322,7 +322,8 @@ def title_block(name: str, lang: str) -> Block:
     """A report's h1 (its title in notebooks/reports.toml) and intro (i18n text `<name>_intro`)."""
     from lai_chau.present.matrix import load_matrix
 
-    title = load_matrix().report(name).titles[check_lang(lang)]
+    titles = load_matrix().report(name).titles
+    title = titles.get(check_lang(lang)) or titles["en"]  # English until the matrix has one
     return Block(heading(title, 1).html + "\n" + paragraph(text(f"{name}_intro", lang)).html,
                  title)
 

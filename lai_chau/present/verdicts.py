@@ -14,7 +14,7 @@ from lai_chau.base.errors import unknown
 from lai_chau.data import reference
 from lai_chau.data.units import Quantity
 from lai_chau.present import comparisons
-from lai_chau.present.i18n import _section, check_lang, date_text
+from lai_chau.present.i18n import _section, check_lang, date_text, in_language
 
 COLUMNS = ["id", "kind", "topic", "claim", "verdict", "evidence", "sources", "figure_ids"]
 TABLE_COLUMNS = ["id", "claim", "verdict", "evidence"]
@@ -46,7 +46,7 @@ class Writer:
                 q = Quantity(q.value, q.unit)
             return ("+" if spec.signed and q.value > 0 else "") + q.format(lang)
         if isinstance(spec, Label):
-            return k.labels(spec.id)[lang]
+            return in_language(k.labels(spec.id), lang)
         if isinstance(spec, Word):
             return TEMPLATES[spec.key][lang]
         if isinstance(spec, Date):
@@ -63,7 +63,7 @@ class Writer:
             for i in spec.ids:
                 rec = self.publishers.loc[str(k.refs.loc[i, "source_id"])]
                 kind = TEMPLATES[f"kind_{rec['publisher_kind']}"][lang]
-                out.append(f"{k.labels(i)[lang]} ({rec['publisher']}: {kind})")
+                out.append(f"{in_language(k.labels(i), lang)} ({rec['publisher']}: {kind})")
             return ", ".join(out) or TEMPLATES["none"][lang]
         if isinstance(spec, Note):
             return comparisons.note(dict(spec.row), lang, self.reasons)
@@ -77,7 +77,7 @@ def claims(lang: str = "en") -> pd.DataFrame:
     table = analysis.claims()
     write = Writer(lang, cmp.Lookup())
     out = table.copy()
-    claim = table["label_en"] if lang == "en" else table["quote"]
+    claim = table["quote"] if lang == "vi" else table["label_en"]  # the article's words, or English
     out["claim"] = [write(c) for c in claim]
     out["evidence"] = [write(e) for e in table["evidence"]]
     return out.reindex(columns=COLUMNS)

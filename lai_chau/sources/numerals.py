@@ -7,15 +7,14 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
 
+from lai_chau.base import paths
 from lai_chau.base.errors import LaiChauError, unknown
 
 # The languages of every display and report: the one definition (cli, i18n, render import it).
-# The report languages: one interface-text file each in lai_chau/present/locales/ (the article's
-# language, Vietnamese, first).
-LANGS = tuple(sorted((p.stem for p in (Path(__file__).resolve().parent.parent / "present" /
-                                       "locales").glob("*.toml")),
+# The report languages: one interface-text file each in paths.LOCALES (the article's language,
+# Vietnamese, first).
+LANGS = tuple(sorted((p.stem for p in paths.LOCALES.glob("*.toml")),
                      key=lambda lang: (lang != "vi", lang))) or ("vi", "en")
 
 

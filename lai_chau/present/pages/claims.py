@@ -99,7 +99,7 @@ def claims_page(lang: str, verdicts: Sequence[str] | None = None,
     if said.empty:
         blocks.append(paragraph(text("no_claims", lang)))
     for _, row in said.iterrows():
-        quote = str(quotes[row["id"]]) if lang == "en" and row["id"] in quotes.index else None
+        quote = str(quotes[row["id"]]) if lang != "vi" and row["id"] in quotes.index else None
         blocks.append(claim_card(row, lang, quote))
     if omitted and len(left_out):
         blocks += [heading(text("omitted_heading", lang), 2),

@@ -14,6 +14,7 @@ from lai_chau.base.errors import unknown
 from lai_chau.data.units import Quantity, qualifier_symbol
 from lai_chau.present import comparisons
 from lai_chau.present.i18n import (
+    in_language,
     text,
     unit_name,
 )
@@ -73,7 +74,7 @@ def readable(note: str, lang: str, lookup: cmp.Lookup | None = None) -> str:
 
     def label(match: re.Match[str]) -> str:
         token = match.group(0)
-        return f"“{k.labels(token)[lang]}”" if token in known else token
+        return f"“{in_language(k.labels(token), lang)}”" if token in known else token
 
     return _ID.sub(label, str(note))
 

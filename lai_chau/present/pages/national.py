@@ -13,6 +13,7 @@ from lai_chau.data import reference
 from lai_chau.present import comparisons
 from lai_chau.present.i18n import (
     check_lang,
+    data_label,
     date_text,
     period_text,
     text,
@@ -108,9 +109,9 @@ def vs_national(lang: str, figure_ids: Sequence[str] | None = None) -> Page:
         for r in nc.itertuples():
             fig = k.figures.loc[r.figure_id]
             nc_rows.append({
-                text("indicator", lang): str(fig[f"label_{lang}"]),
+                text("indicator", lang): str(data_label(fig, lang)),
                 "Lai Châu": _figure_value(fig, lang),
-                text("why_not", lang): readable(getattr(r, f"reason_{lang}"), lang, k),
+                text("why_not", lang): readable(data_label(r, lang, "reason"), lang, k),
             })
         blocks.append(_table(lang, nc_rows))
 

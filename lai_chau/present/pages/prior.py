@@ -15,6 +15,8 @@ from lai_chau.data.units import Quantity, qualifier_symbol
 from lai_chau.present import comparisons
 from lai_chau.present.i18n import (
     check_lang,
+    data_label,
+    in_language,
     period_text,
     text,
 )
@@ -138,7 +140,7 @@ def _indicator_label(indicator: str, lang: str, k: cmp.Lookup) -> str:
     if figs.empty:
         raise unknown("indicator", indicator, list(dict.fromkeys(k.figures["indicator"])))
     growth = figs[figs["measure"] == "growth_yoy"]
-    return str((growth if len(growth) else figs).iloc[0][f"label_{lang}"])
+    return str(data_label((growth if len(growth) else figs).iloc[0], lang))
 
 
 def vs_prior(lang: str, figure_ids: Sequence[str] | None = None,
@@ -180,7 +182,8 @@ def vs_prior(lang: str, figure_ids: Sequence[str] | None = None,
                 if set(d.inputs(k)) & set(implied["baseline_id"]) and d.id not in
                 set(implied["baseline_id"])]
         if uses:
-            blocks.append(bullets(f"{d.label[lang]}: {_worked(d.id, lang, k)}" for d in uses))
+            blocks.append(bullets(f"{in_language(d.label, lang)}: {_worked(d.id, lang, k)}"
+                                  for d in uses))
         sources += _ids(";".join(k.sources(b)) for b in implied["baseline_id"])
 
     if len(plan):
@@ -243,11 +246,11 @@ def _plan_text(lang: str, k: cmp.Lookup) -> str:
               if h1_vs_plan in ("above", "below") else "")
     return text(
         "plan_text", lang, h1=h1.format(lang), plan=plan.format(lang),
-        h1_label=k.labels("grdp_growth")[lang],
+        h1_label=in_language(k.labels("grdp_growth"), lang),
         h1_period=period_text(str(k.figures.loc["grdp_growth", "period"]), lang),
-        plan_label=_mid(k.labels("lc_grdp_growth_plan_2022")[lang]),
-        fy_label=k.labels("lc_grdp_growth_2022_est")[lang],
-        avg_label=k.labels("lc_grdp_growth_2022_implied_by_average")[lang],
+        plan_label=_mid(in_language(k.labels("lc_grdp_growth_plan_2022"), lang)),
+        fy_label=in_language(k.labels("lc_grdp_growth_2022_est"), lang),
+        avg_label=in_language(k.labels("lc_grdp_growth_2022_implied_by_average"), lang),
         h1_vs_plan=text(f"vs_plan_{h1_vs_plan}", lang), by_gap=by_gap,
         fy=fy.format(lang), fy_vs_plan=text(f"vs_plan_{fy.direction(plan)}", lang),
         second_half=text(f"second_half_{fy.direction(h1)}", lang),

@@ -17,6 +17,7 @@ from lai_chau.present.i18n import (
     _section,
     base_text,
     check_lang,
+    data_label,
     period_text,
     rank_label,
     text,
@@ -45,7 +46,7 @@ def _region(lang: str) -> tuple[str, str, pd.DataFrame]:
 
         raise DataError("data/region_members.csv", f"{cmp.PROVINCE} is not listed in any region")
     code = str(mine["region"].iloc[0])
-    return code, str(mine[f"region_{lang}"].iloc[0]), members[members["region"] == code]
+    return code, data_label(mine.iloc[0], lang, "region"), members[members["region"] == code]
 
 
 def _stated_rank(rank: Any, of: Any, basis: Any, lang: str) -> str:
@@ -110,12 +111,12 @@ ASSUMPTIONS_VI = {v["en"]: v["vi"] for v in _section("assumptions").values()}
 
 
 def assumption_text(assumption: str, lang: str) -> str:
-    """A rank-bound assumption in `lang`."""
-    if check_lang(lang) == "en":
-        return assumption
-    if assumption not in ASSUMPTIONS_VI:
-        raise unknown("rank-bound assumption", assumption, list(ASSUMPTIONS_VI))
-    return ASSUMPTIONS_VI[assumption]
+    """A rank-bound assumption (written in English by the analysis) in `lang`."""
+    check_lang(lang)
+    for words in _section("assumptions").values():
+        if words["en"] == assumption:
+            return words[lang]
+    raise unknown("rank-bound assumption", assumption, list(ASSUMPTIONS_VI))
 
 
 def rank_rows(scope: str, lang: str, k: cmp.Lookup | None = None) -> pd.DataFrame:
@@ -167,7 +168,7 @@ def _corroboration(figure_id: str, lang: str, k: cmp.Lookup) -> tuple[str, list[
     parts, sources = [], []
     publishers = reference.sources().set_index("id")
     for _, r in same.iterrows():
-        shown = f"{r[f'label_{lang}']} [{r['source_id']}]"
+        shown = f"{data_label(r, lang)} [{r['source_id']}]"
         publisher = publishers.loc[r["source_id"]]
         if publisher["publisher_kind"] == "province" and \
                 publisher["publisher_area"] == cmp.PROVINCE:
@@ -205,7 +206,7 @@ def _governance(lang: str, k: cmp.Lookup) -> tuple[list[Any], list[str], list[di
         context = []
         same_index = figs[(figs["indicator"] == m["indicator"]) & (figs["id"] != m["id"])]
         for _, other in same_index.iterrows():
-            context.append(f"{other[f'label_{lang}']}: {_figure_value(other, lang)} "
+            context.append(f"{data_label(other, lang)}: {_figure_value(other, lang)} "
                            f"[{other['source_id']}]")
         ranks = refs[(refs["area"] == cmp.PROVINCE) & (refs["indicator"] == m["indicator"])
                      & (refs["measure"] == "rank") & (refs["status"] != "rejected")]
@@ -213,7 +214,7 @@ def _governance(lang: str, k: cmp.Lookup) -> tuple[list[Any], list[str], list[di
             total = _total(r["base"])
             rank = k.quantity(r["id"]).format(lang)
             shown = text("rank_of", lang, rank=rank, n=total) if total else rank
-            context.append(f"{r[f'label_{lang}']}: {shown} [{r['source_id']}]")
+            context.append(f"{data_label(r, lang)}: {shown} [{r['source_id']}]")
             sources.append(r["source_id"])
         prefix = str(m["indicator"]).removesuffix("_rank")
         coverage = refs[(refs["indicator"] == f"{prefix}_coverage") & (refs["period"] ==
@@ -222,16 +223,16 @@ def _governance(lang: str, k: cmp.Lookup) -> tuple[list[Any], list[str], list[di
             total = _total(c["base"])
             if total is None or float(c["value"]) >= total:
                 continue  # every province ranked: nothing to say
-            notes.append(text("coverage_note", lang, label=c[f"label_{lang}"],
+            notes.append(text("coverage_note", lang, label=data_label(c, lang),
                               value=k.quantity(c["id"]).format(lang), total=total))
             sources.append(c["source_id"])
         table.append({
-            text("indicator", lang): str(m[f"label_{lang}"]),
+            text("indicator", lang): str(data_label(m, lang)),
             text("article_says", lang): gained,
             text("corroborated", lang): said,
             text("index_context", lang): "; ".join(context) or text("nothing_found", lang),
         })
-        headline.append({text("headline_item", lang): str(m[f"label_{lang}"]),
+        headline.append({text("headline_item", lang): str(data_label(m, lang)),
                          text("value", lang): gained,
                          text("corroborated", lang): ", ".join(dict.fromkeys(corroborating))
                          or text("not_found", lang)})
@@ -313,7 +314,7 @@ def vs_region(lang: str, peer_indicator: str = "grdp") -> Page:
             found = refs[(refs["area"] == province) & (refs["status"] != "rejected")
                          & refs["value"].notna()]
             found = found[found["indicator"].isin(["grdp", "grdp_rank"])]
-            items = [f"{r[f'label_{lang}']}: {k.quantity(r['id']).format(lang)} "
+            items = [f"{data_label(r, lang)}: {k.quantity(r['id']).format(lang)} "
                      f"[{r['source_id']}]" for _, r in found.iterrows()]
             sources += [s for s in found["source_id"] if s not in sources]
             unknown_rows.append({text("province", lang): province,
