@@ -1,8 +1,11 @@
-"""Edit a copy of a data file in a test (with the data_copy fixture of conftest.py)."""
+"""Edit a copy of a data file in a test (with the data_copy fixture of conftest.py), and read a
+number back from its snippet."""
 
 from __future__ import annotations
 
 import csv
+import math
+import unicodedata
 from pathlib import Path
 
 from lai_chau.data import validate
@@ -19,3 +22,14 @@ def edit_row(path: Path, row_id: str, **changes: str) -> None:
         writer.writeheader()
         writer.writerows(rows)
     validate.clear_cache()
+
+
+def reads(snippet: str, value: float) -> bool:
+    """Whether the project's extractor reads `value` (its size; a decrease is written 'giảm') in
+    `snippet`, as written or after its scale word."""
+    from lai_chau.sources.extract import extract
+
+    mentions = extract(unicodedata.normalize("NFC", snippet))
+    return any(m.value is not None and (math.isclose(abs(m.as_written), abs(value), rel_tol=1e-9)
+                                        or math.isclose(abs(m.value), abs(value), rel_tol=1e-9))
+               for m in mentions)

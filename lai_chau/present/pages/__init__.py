@@ -22,7 +22,7 @@ from lai_chau.present.pages.common import (
 from lai_chau.present.pages.national import vs_national
 from lai_chau.present.pages.prior import _plan_text, history, vs_prior
 from lai_chau.present.pages.region import (
-    ASSUMPTIONS_VI,
+    ASSUMPTIONS,
     assumption_text,
     peers,
     rank_rows,
@@ -30,7 +30,7 @@ from lai_chau.present.pages.region import (
 )
 
 __all__ = [
-    "ASSUMPTIONS_VI", "Page", "_mid", "_plan_text", "assumption_text", "bounds_verdict",
+    "ASSUMPTIONS", "Page", "_mid", "_plan_text", "assumption_text", "bounds_verdict",
     "claim_card", "claims_page", "gap_text", "history", "peers", "quantity_text", "rank_rows",
     "readable", "signed_text", "verdict_badge", "vs_national", "vs_prior", "vs_region",
 ]
