@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from lai_chau.analysis import periods as periods_
 from lai_chau.analysis.vocabulary import BASELINES, VINTAGES
 from lai_chau.base.errors import DataError, UsageError, unknown
 from lai_chau.data import reference, validate
@@ -37,16 +38,27 @@ PROVINCE = "Lai Châu"
 
 # ----------------------------------------------------------------------------- lookups
 class Lookup:
-    """Every figure, reference row and derived number by id, as records and Quantities."""
+    """Every figure, reference row, derived number and panel row holding its own number, by id,
+    as records and Quantities."""
 
     def __init__(self) -> None:
         self.figures = validate.load("figures").set_index("id", drop=False)
         self.refs = reference.values().set_index("id", drop=False)
         self._derived: dict[str, Derived] = {d.id: d for d in derived_definitions()}
         self._cache: dict[str, Quantity] = {}
+        self._panel: pd.DataFrame | None = None
+
+    @property
+    def panel(self) -> pd.DataFrame:
+        """data/panel.csv, resolved (lai_chau.analysis.periods.panel), by id; read on first use."""
+        if self._panel is None:
+            table = periods_.panel()
+            self._panel = table.set_axis(table["id"].tolist())
+        return self._panel
 
     def ids(self) -> list[str]:
-        return [*self.figures.index, *self.refs.index, *self._derived]
+        own = self.panel[self.panel["refers_to"].isna()].index
+        return [*self.figures.index, *self.refs.index, *self._derived, *own]
 
     def kind(self, any_id: str) -> str:
         if any_id in self.figures.index:
@@ -55,7 +67,14 @@ class Lookup:
             return "reference"
         if any_id in self._derived:
             return "derived"
+        if any_id in self.panel.index and pd.isna(self.panel.loc[any_id, "refers_to"]):
+            return "panel"
         raise unknown("id", any_id, sorted(self.ids()))
+
+    def _record(self, any_id: str) -> pd.Series:
+        kind = self.kind(any_id)
+        table = {"figure": self.figures, "reference": self.refs, "panel": self.panel}[kind]
+        return table.loc[any_id]
 
     def quantity(self, any_id: str) -> Quantity:
         """The value of a figure, reference row or derived number."""
@@ -64,7 +83,7 @@ class Lookup:
             if kind == "derived":
                 self._cache[any_id] = self._derived[any_id].compute(self)
             else:
-                rec = (self.figures if kind == "figure" else self.refs).loc[any_id]
+                rec = self._record(any_id)
                 if pd.isna(rec["value"]):
                     raise UsageError(f"{any_id!r} has no value (only a rank)")
                 self._cache[any_id] = Quantity(rec["value"], rec["unit"],
@@ -76,7 +95,10 @@ class Lookup:
         kind = self.kind(any_id)
         if kind == "derived":
             return dict(self._derived[any_id].label)
-        rec = (self.figures if kind == "figure" else self.refs).loc[any_id]
+        rec = self._record(any_id)
+        if kind == "panel":
+            names = reference.indicators().set_index(["indicator", "measure"])
+            rec = names.loc[(rec["indicator"], rec["measure"])]
         return {c.removeprefix("label_"): str(rec[c]) for c in rec.index
                 if c.startswith("label_") and not pd.isna(rec[c])}
 
@@ -84,7 +106,7 @@ class Lookup:
         kind = self.kind(any_id)
         if kind == "derived":
             return self._derived[any_id].period
-        rec = (self.figures if kind == "figure" else self.refs).loc[any_id]
+        rec = self._record(any_id)
         return None if pd.isna(rec["period"]) else str(rec["period"])
 
     def sources(self, any_id: str) -> list[str]:
@@ -92,8 +114,8 @@ class Lookup:
         kind = self.kind(any_id)
         if kind == "figure":
             return [str(self.figures.loc[any_id, "source_id"])]
-        if kind == "reference":
-            rec = {k: (None if pd.isna(v) else v) for k, v in self.refs.loc[any_id].items()}
+        if kind in ("reference", "panel"):
+            rec = {k: (None if pd.isna(v) else v) for k, v in self._record(any_id).items()}
             return reference.source_ids(rec)
         out: list[str] = []
         for input_id in self._derived[any_id].inputs(self):
@@ -105,10 +127,12 @@ class Lookup:
         return self._derived[any_id].inputs(self) if self.kind(any_id) == "derived" else []
 
     def status(self, any_id: str) -> tuple[str, str]:
-        if self.kind(any_id) != "reference":
+        kind = self.kind(any_id)
+        if kind not in ("reference", "panel"):
             return "ok", ""
-        rec = self.refs.loc[any_id]
-        return str(rec["status"]), ("" if pd.isna(rec["status_note"]) else str(rec["status_note"]))
+        rec = self._record(any_id)
+        note = rec["status_note"] if kind == "reference" else rec["note"]
+        return str(rec["status"]), ("" if pd.isna(note) else str(note))
 
 
 # ----------------------------------------------------------------------------- derived numbers
@@ -495,7 +519,8 @@ def revisions(k: Lookup, any_id: str) -> pd.DataFrame:
 
 
 def compare(baseline: str = "national", ids: Sequence[str] | None = None,
-            lookup: Lookup | None = None, vintage: str = "first") -> pd.DataFrame:
+            lookup: Lookup | None = None, vintage: str = "first",
+            period: str | None = None) -> pd.DataFrame:
     """Lai Châu's figures against a baseline: one row per comparable pair, with gap and direction.
 
     baseline: national (Viet Nam, H1 2022), prior (the 2022 plan, other periods, values implied by
@@ -511,6 +536,11 @@ def compare(baseline: str = "national", ids: Sequence[str] | None = None,
     baseline is the value as first published (`vintage="first"`, the like of the province's own
     first estimate); `revised_*` give the latest restatement beside it, and `vintage="latest"`
     compares with that instead.
+
+    period: the article's period (the default, e.g. 2022H1) compares the article's figures as
+    data/comparability.csv pairs them; any other period with Lai Châu figures compares Lai Châu's
+    rows of data/panel.csv as data/panel_pairs.csv pairs them (national: Vietnam in the same
+    period; prior: Lai Châu a year earlier). What has no counterpart is in `not_compared`.
     """
     if baseline not in BASELINES:
         raise unknown("baseline", baseline, BASELINES)
@@ -521,6 +551,13 @@ def compare(baseline: str = "national", ids: Sequence[str] | None = None,
     if vintage not in VINTAGES:
         raise unknown("vintage", vintage, VINTAGES)
     k = lookup or Lookup()
+    if period is not None and period != periods_.article_period():
+        periods_.check_period(period)
+        if ids:
+            raise UsageError(f"figure ids name the article's figures, of "
+                             f"{periods_.article_period()}; for period {period} compare every "
+                             "figure (give no ids)")
+        return _panel_compare(baseline, period, k, vintage)
     known = set(k.ids())
     if ids is not None:
         bad = [i for i in ids if i not in k.figures.index]
@@ -610,3 +647,159 @@ def _release(k: Lookup, any_id: str) -> str | None:
         return None
     value = k.refs.loc[any_id, "release_date"]
     return None if pd.isna(value) else str(value)[:10]
+
+
+# ----------------------------------------------------------------------------- other periods
+def _panel_rows(k: Lookup, area: str, indicator: str, measure: str, period: str) -> pd.DataFrame:
+    """The usable panel rows of one (area, indicator, measure, period), first releases first."""
+    p = k.panel
+    rows = p[(p["area"] == area) & (p["indicator"] == indicator) & (p["measure"] == measure)
+             & (p["period"] == period) & (p["status"] != "rejected") & p["value"].notna()]
+    rows = rows.assign(_base=rows["base"].fillna(""),
+                       _restated=rows["vintage"] != "first release",
+                       _release=rows["release_date"].fillna(""))
+    return rows.sort_values(["_base", "_restated", "_release", "id"])
+
+
+def _held(row: pd.Series) -> str:
+    """The id holding a panel row's number: the figure or reference row it refers to, or itself."""
+    return str(row["id"]) if pd.isna(row["refers_to"]) else str(row["refers_to"])
+
+
+def _panel_pairs(baseline: str, period: str, k: Lookup
+                 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(pairs, unpaired) of a period comparison: each Lai Châu row of `period` with the baseline
+    rows its rule in data/panel_pairs.csv names (one pair per base), and the rows left alone."""
+    if baseline == "region":
+        raise UsageError(f"region comparisons exist only for the article's period "
+                         f"{periods_.article_period()} (the peers' figures are of that period); "
+                         f"for {period} use baseline national or prior")
+    rules = reference.panel_pairs()
+    rules = rules[rules["baseline"] == baseline]
+    p = k.panel
+    province = p[(p["area"] == PROVINCE) & (p["period"] == period) & p["value"].notna()
+                 & (p["status"] != "rejected") & (p["vintage"] == "first release")]
+    pairs, unpaired = [], []
+    for _, row in province.sort_values(["indicator", "measure", "id"]).iterrows():
+        rule = rules[(rules["indicator"] == row["indicator"])
+                     & (rules["measure"] == row["measure"])]
+        if rule.empty:
+            unpaired.append({"id": _held(row), "area": PROVINCE, "period": period,
+                             "reason_id": "no_rule",
+                             "indicator": row["indicator"], "measure": row["measure"]})
+            continue
+        r = rule.iloc[0]
+        target = periods_.shift(period, int(r["years_back"]))
+        found = _panel_rows(k, r["baseline_area"], r["baseline_indicator"],
+                            r["baseline_measure"], target)
+        if found.empty:
+            unpaired.append({"id": _held(row), "area": PROVINCE, "period": period,
+                             "reason_id": "no_baseline",
+                             "indicator": row["indicator"], "measure": row["measure"],
+                             "baseline_period": target})
+            continue
+        for _, group in found.groupby("_base", sort=True):
+            first = group[~group["_restated"]]
+            first_row = (first if len(first) else group).iloc[0]
+            later = group[group["_restated"] & (group["_release"] > str(first_row["_release"]))]
+            pairs.append({"figure_id": _held(row), "baseline_id": _held(first_row),
+                          "revised_id": _held(later.iloc[-1]) if len(later) else None,
+                          "comparability": str(r["comparability"]),
+                          "reason_id": f"panel_pairs:{r['id']}"})
+    if baseline == "national":  # what the country publishes for the period and Lai Châu does not
+        had = set(zip(province["indicator"], province["measure"], strict=True))
+        paired_to = set(zip(rules["baseline_indicator"], rules["baseline_measure"], strict=True))
+        covered = {(b_i, b_m) for (i, m, b_i, b_m) in zip(
+            rules["indicator"], rules["measure"], rules["baseline_indicator"],
+            rules["baseline_measure"], strict=True) if (i, m) in had}
+        country = p[(p["area"] == "Việt Nam") & (p["period"] == period) & p["value"].notna()
+                    & (p["status"] != "rejected") & (p["vintage"] == "first release")]
+        for _, row in country.sort_values(["indicator", "measure", "id"]).iterrows():
+            key = (row["indicator"], row["measure"])
+            if key in covered or (key not in paired_to and key in had):
+                continue
+            unpaired.append({"id": _held(row), "area": row["area"], "period": period,
+                             "reason_id": "no_province",
+                             "indicator": row["indicator"], "measure": row["measure"]})
+    return pairs, unpaired
+
+
+def _panel_compare(baseline: str, period: str, k: Lookup, vintage: str) -> pd.DataFrame:
+    pairs, _ = _panel_pairs(baseline, period, k)
+    rows = []
+    for pair in pairs:
+        fid, bid, revised_id = pair["figure_id"], pair["baseline_id"], pair["revised_id"]
+        if vintage == "latest" and revised_id:
+            bid, revised_id = revised_id, None
+        value, base = k.quantity(fid), k.quantity(bid)
+        gap = value - base
+        revised_gap = (value - k.quantity(revised_id)).value if revised_id else None
+        status, status_note = k.status(bid)
+        rows.append({
+            "id": fid, "period": period, "value": value.value, "unit": value.unit,
+            "baseline_id": bid, "baseline_period": k.period(bid), "baseline_value": base.value,
+            "baseline_unit": base.unit, "baseline_qualifier": base.qualifier,
+            "gap": gap.value, "gap_unit": gap.unit, "gap_qualifier": gap.qualifier,
+            "ratio": None, "direction": value.direction(base),
+            "comparability": pair["comparability"], "reason_id": pair["reason_id"],
+            "conflict_note": status_note if status == "conflict" else None,
+            "source_id": k.sources(fid)[0], "baseline_sources": ";".join(k.sources(bid)),
+            "vintage": vintage_of(k, bid), "baseline_release": release_of(k, bid),
+            "revised_baseline_id": revised_id,
+            "revised_baseline_value": k.quantity(revised_id).value if revised_id else None,
+            "revised_gap": revised_gap,
+        })
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def vintage_of(k: Lookup, any_id: str) -> str | None:
+    """A baseline value's vintage ('first release', 'restated'), if the data says."""
+    if k.kind(any_id) == "panel":
+        return str(k.panel.loc[any_id, "vintage"])
+    return _vintage(k, any_id)
+
+
+def release_of(k: Lookup, any_id: str) -> str | None:
+    """A baseline value's release date (YYYY, YYYY-MM or YYYY-MM-DD), if the data says."""
+    if k.kind(any_id) == "panel":
+        value = k.panel.loc[any_id, "release_date"]
+        return None if pd.isna(value) else str(value)[:10]
+    return _release(k, any_id)
+
+
+def short_id(k: Lookup, any_id: str) -> str:
+    """A short name for tables: a figure's id, else its indicator (and measure unless growth)."""
+    kind = k.kind(any_id)
+    if kind in ("figure", "derived"):
+        return any_id
+    rec = k._record(any_id)
+    measure = str(rec["measure"])
+    return str(rec["indicator"]) + ("" if measure == "growth_yoy" else f" ({measure})")
+
+
+NOT_COMPARED_COLUMNS = ["id", "area", "period", "indicator", "measure", "reason_id",
+                        "baseline_period"]
+
+
+def not_compared(baseline: str = "national", period: str | None = None,
+                 lookup: Lookup | None = None) -> pd.DataFrame:
+    """What a comparison leaves out, one row per value with `reason_id`: for the article's period,
+    the figures data/comparability.csv marks not_comparable (`comparability:<id>`); for another
+    period, Lai Châu's rows with no pairing rule (`no_rule`) or no baseline value in the data
+    (`no_baseline`), and, against Vietnam, what the country publishes and the data has no Lai Châu
+    figure for (`no_province`)."""
+    if baseline not in BASELINES:
+        raise unknown("baseline", baseline, BASELINES)
+    k = lookup or Lookup()
+    if period is None or period == periods_.article_period():
+        table = reference.comparability()
+        table = table[(table["baseline"] == baseline)
+                      & (table["comparability"] == "not_comparable")]
+        rows = [{"id": r["figure_id"], "area": PROVINCE, "period": k.period(r["figure_id"]),
+                 "indicator": k.figures.loc[r["figure_id"], "indicator"],
+                 "measure": k.figures.loc[r["figure_id"], "measure"],
+                 "reason_id": f"comparability:{r['id']}"} for _, r in table.iterrows()]
+    else:
+        periods_.check_period(period)
+        rows = _panel_pairs(baseline, period, k)[1]
+    return pd.DataFrame(rows, columns=NOT_COMPARED_COLUMNS)

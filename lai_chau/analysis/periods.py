@@ -3,10 +3,12 @@ figure or reference row it refers to), the series of an indicator, and the perio
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from lai_chau.analysis.vocabulary import VINTAGES
-from lai_chau.base.errors import unknown
+from lai_chau.base.errors import UsageError, unknown
 from lai_chau.data import reference, validate
 
 PROVINCE = "Lai Châu"
@@ -39,8 +41,40 @@ def panel() -> pd.DataFrame:
     return table
 
 
+PERIOD = re.compile(r"[0-9]{4}(H1|FY)")
+# The figure whose period is the article's (every figure of the article is of its period or
+# says otherwise in its own row).
+ARTICLE_FIGURE = "grdp_growth"
+
+
 def _order(period: str) -> tuple[int, int]:
     return int(period[:4]), 0 if period.endswith("H1") else 1
+
+
+def article_period() -> str:
+    """The article's period (that of its GRDP figure in data/figures.csv), e.g. '2022H1'."""
+    figures = validate.load("figures").set_index("id")
+    return str(figures.loc[ARTICLE_FIGURE, "period"])
+
+
+def shift(period: str, years: int) -> str:
+    """The same part of the year `years` earlier: shift('2025H1', 1) == '2024H1'."""
+    return f"{int(period[:4]) - years}{period[4:]}"
+
+
+def check_period(period: object, parameter: str = "period") -> str:
+    """`period` if Lai Châu has figures for it; otherwise a UsageError naming the parameter, the
+    expected form (YYYYH1 or YYYYFY) and the periods that have Lai Châu figures."""
+    known = list(periods()["period"])
+    listed = ", ".join(known)
+    if not isinstance(period, str) or not PERIOD.fullmatch(period):
+        raise UsageError(f"{parameter} = {period!r} is not a period; expected a half-year or a "
+                         f"full year like 2025H1 or 2021FY; periods with Lai Châu figures: "
+                         f"{listed}")
+    if period not in known:
+        raise UsageError(f"{parameter} = {period!r}: the data has no Lai Châu figure for that "
+                         f"period; periods with Lai Châu figures: {listed}")
+    return period
 
 
 def series(indicator: str, measure: str = "growth_yoy", vintage: str = "first") -> pd.DataFrame:

@@ -43,6 +43,18 @@ def comparability() -> pd.DataFrame:
     return validate.load("comparability")
 
 
+def indicators() -> pd.DataFrame:
+    """The panel's vocabulary: each (indicator, measure) with its unit and names
+    (data/indicators.csv)."""
+    return validate.load("indicators")
+
+
+def panel_pairs() -> pd.DataFrame:
+    """How a period comparison pairs Lai Châu's panel rows with a baseline's, and why
+    (data/panel_pairs.csv)."""
+    return validate.load("panel_pairs")
+
+
 def _plain(value: Any) -> Any:
     return None if value is pd.NA or (isinstance(value, float) and value != value) else value
 

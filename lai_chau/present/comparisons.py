@@ -8,8 +8,9 @@ from collections.abc import Sequence
 import pandas as pd
 
 from lai_chau.analysis import compare as cmp
+from lai_chau.base.errors import LaiChauError
 from lai_chau.data import reference
-from lai_chau.present.i18n import _section, check_lang, data_label, in_language
+from lai_chau.present.i18n import _section, check_lang, data_label, in_language, period_text
 
 TEXT = _section("compare")  # present/locales/*.toml, [compare]
 
@@ -26,11 +27,47 @@ TABLE_COLUMNS = ["id", "value", "unit", "baseline_id", "baseline_value", "gap", 
 
 
 def compare(baseline: str = "national", lang: str = "en", ids: Sequence[str] | None = None,
-            lookup: cmp.Lookup | None = None, vintage: str = "first") -> pd.DataFrame:
+            lookup: cmp.Lookup | None = None, vintage: str = "first",
+            period: str | None = None) -> pd.DataFrame:
     """lai_chau.analysis.compare.compare with the words of `lang` (label, baseline_label, note)."""
     check_lang(lang)
     k = lookup or cmp.Lookup()
-    return with_words(cmp.compare(baseline, ids=ids, lookup=k, vintage=vintage), lang, k)
+    return with_words(cmp.compare(baseline, ids=ids, lookup=k, vintage=vintage, period=period),
+                      lang, k)
+
+
+NOT_COMPARED_COLUMNS = ["id", "area", "label", "period", "value", "unit", "qualifier",
+                        "reason_id", "reason"]
+
+
+def not_compared(baseline: str = "national", lang: str = "en", period: str | None = None,
+                 lookup: cmp.Lookup | None = None) -> pd.DataFrame:
+    """lai_chau.analysis.compare.not_compared with each value, its label and the reason in
+    `lang`."""
+    check_lang(lang)
+    k = lookup or cmp.Lookup()
+    table = cmp.not_compared(baseline, period, lookup=k)
+    reasons = reference.comparability().set_index("id")
+    rows = []
+    for r in table.to_dict("records"):
+        reason_id = str(r["reason_id"])
+        if reason_id.startswith("comparability:"):
+            why = data_label(reasons.loc[reason_id.removeprefix("comparability:")], lang,
+                             "reason")
+        else:
+            shown = r.get("baseline_period")
+            why = TEXT[reason_id][lang].format(period=period_text(
+                str(shown if isinstance(shown, str) else r["period"]), lang))
+        try:
+            q = k.quantity(r["id"])
+            value, unit, qualifier = q.value, q.unit, q.qualifier
+        except LaiChauError:  # a rank-only figure has no value
+            value, unit, qualifier = None, None, None
+        rows.append({"id": r["id"], "area": r["area"], "reason_id": reason_id,
+                     "label": in_language(k.labels(r["id"]), lang),
+                     "period": r["period"], "value": value, "unit": unit,
+                     "qualifier": qualifier, "reason": why})
+    return pd.DataFrame(rows, columns=NOT_COMPARED_COLUMNS)
 
 
 def with_words(table: pd.DataFrame, lang: str, k: cmp.Lookup) -> pd.DataFrame:
@@ -55,6 +92,9 @@ def note(row: dict, lang: str, reasons: pd.DataFrame, bounds: str = "") -> str:
     reason_id = str(row["reason_id"])
     if reason_id.startswith("comparability:"):
         text = data_label(reasons.loc[reason_id.removeprefix("comparability:")], lang, "reason")
+    elif reason_id.startswith("panel_pairs:"):
+        rules = reference.panel_pairs().set_index("id")
+        text = data_label(rules.loc[reason_id.removeprefix("panel_pairs:")], lang, "reason")
     else:
         text = TEXT[reason_id][lang]
     if row["comparability"] == "proxy":

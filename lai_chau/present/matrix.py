@@ -19,13 +19,17 @@ KERNEL = "lai-chau"
 
 @dataclass(frozen=True)
 class Report:
-    """One entry of the matrix: a notebook rendered with these parameters in each language."""
+    """One report of the matrix: a notebook rendered with these parameters in each language.
+    A [[report]] entry with `periods` gives one Report per period: `entry` is the entry's name,
+    `period` the period it covers (None: every period, or no period at all)."""
 
     name: str
     notebook: str
     titles: dict[str, str]
     parameters: dict[str, Any]
     languages: tuple[str, ...]
+    period: str | None = None
+    entry: str = ""
 
 
 @dataclass(frozen=True)
@@ -37,12 +41,37 @@ class Matrix:
     kernel: str
     reports: tuple[Report, ...]
 
-    def report(self, name: str) -> Report:
-        """The report called `name`; UsageError listing the known names otherwise."""
+    def report(self, name: str, period: str | None = None) -> Report:
+        """The report called `name` (or the report of entry `name` for `period`); UsageError
+        listing the known names otherwise."""
         for item in self.reports:
-            if item.name == name:
+            if item.name == name and (period is None or item.period in (None, period)):
+                return item
+            if period is not None and item.entry == name and item.period == period:
                 return item
         raise unknown("report", name, [r.name for r in self.reports])
+
+    def select(self, name: str) -> list[Report]:
+        """The report called `name`, or every period's report of the entry `name`."""
+        found = [r for r in self.reports if r.entry == name] or \
+            [r for r in self.reports if r.name == name]
+        if not found:
+            raise unknown("report", name, [r.name for r in self.reports])
+        return found
+
+    def groups(self) -> list[tuple[str | None, list[Report]]]:
+        """The reports grouped by period, as the index lists them: reports of every period
+        first (period None), then the article's period, then the others, latest first."""
+        from lai_chau.analysis.periods import _order
+
+        periods = {r.period for r in self.reports}
+        ordered = [None] if None in periods else []
+        article = _article_period()
+        if article in periods:
+            ordered.append(article)
+        ordered += sorted((p for p in periods if p not in (None, article)), key=_order,
+                          reverse=True)
+        return [(p, [r for r in self.reports if r.period == p]) for p in ordered]
 
 
 def _show(path: Path) -> str:
@@ -62,7 +91,7 @@ def load_matrix(path: Path = MATRIX) -> Matrix:
         raise DataError(where, "file not found; it lists the reports to render") from None
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise DataError(where, f"not valid UTF-8 TOML ({exc})") from None
-    top_keys = {"languages", "kernel", "report"}
+    top_keys = {"languages", "kernel", "report", "min_figures"}
     extra = sorted(set(raw) - top_keys)
     if extra:
         raise DataError(where, f"unknown top-level key {extra[0]!r}; expected: "
@@ -72,6 +101,11 @@ def load_matrix(path: Path = MATRIX) -> Matrix:
     kernel = raw.get("kernel", KERNEL)
     if not isinstance(kernel, str) or not kernel:
         raise DataError(where, f"'kernel' must name a Jupyter kernel, got {kernel!r}")
+    min_figures = raw.get("min_figures", 1)
+    if not isinstance(min_figures, int) or isinstance(min_figures, bool) or min_figures < 1:
+        raise DataError(where, f"'min_figures' must be a whole number of at least 1 (the Lai "
+                               f"Châu figures a period needs to get its reports), got "
+                               f"{min_figures!r}")
     entries = raw.get("report")
     if not isinstance(entries, list) or not entries:
         raise DataError(where, "no [[report]] entries; expected at least one")
@@ -87,7 +121,7 @@ def load_matrix(path: Path = MATRIX) -> Matrix:
         label = f"report {name!r}"
         if any(r.name == name for r in reports):
             raise DataError(where, f"{label} is listed twice")
-        allowed_keys = {"name", "notebook", "parameters", "languages"} | {
+        allowed_keys = {"name", "notebook", "parameters", "languages", "periods", "span"} | {
             f"title_{lang}" for lang in LANGS
         }
         extra = sorted(set(entry) - allowed_keys)
@@ -108,9 +142,68 @@ def load_matrix(path: Path = MATRIX) -> Matrix:
         parameters = entry.get("parameters", {})
         if not isinstance(parameters, dict):
             raise DataError(where, f"{label}: 'parameters' must be a table")
-        reports.append(Report(name, notebook, {k: v for k, v in titles.items() if v},
-                              dict(parameters), tuple(langs)))
+        titles = {k: v for k, v in titles.items() if v}
+        span = entry.get("span")
+        if span not in (None, "all"):
+            raise DataError(where, f"{label}: 'span' can only be \"all\" (a report on every "
+                                   f"period), got {span!r}")
+        if span and "periods" in entry:
+            raise DataError(where, f"{label}: give 'span' or 'periods', not both")
+        if "periods" not in entry:  # a report of the article's period, or of every period
+            reports.append(Report(name, notebook, titles, dict(parameters), tuple(langs),
+                                  None if span else _article_period(), name))
+            continue
+        if "period" in parameters:
+            raise DataError(where, f"{label}: give the periods in 'periods', not as a "
+                                   "'period' parameter")
+        for period in _periods(where, label, entry["periods"], min_figures):
+            article = period == _article_period()
+            reports.append(Report(
+                name if article else f"{name}-{period.lower()}", notebook,
+                {lang: _title(title, period, lang) for lang, title in titles.items()},
+                {**parameters, "period": period}, tuple(langs), period, name))
+    for first, report in enumerate(reports):
+        if any(r.name == report.name for r in reports[:first]):
+            raise DataError(where, f"report {report.name!r} is listed twice (a report of a "
+                                   "period is named <name>-<period>)")
     return Matrix(path, tuple(languages), kernel, tuple(reports))
+
+
+def _article_period() -> str:
+    from lai_chau.analysis.periods import article_period
+
+    return article_period()
+
+
+def _title(title: str, period: str, lang: str) -> str:
+    from lai_chau.present.i18n import period_text
+
+    return title.replace("{period}", period_text(period, lang))
+
+
+def _periods(where: str, label: str, periods: Any, min_figures: int) -> list[str]:
+    """The periods of an entry: "all" (every period with at least `min_figures` Lai Châu
+    figures, the article's first) or a list of periods that have Lai Châu figures."""
+    from lai_chau.analysis.periods import PERIOD
+    from lai_chau.analysis.periods import periods as counted
+
+    table = counted()
+    known = list(table["period"])
+    article = _article_period()
+    if periods == "all":
+        enough = list(table.loc[table["figures"] >= min_figures, "period"])
+        return [article, *[p for p in enough if p != article]]
+    if not isinstance(periods, list) or not periods or \
+            not all(isinstance(p, str) for p in periods):
+        raise DataError(where, f"{label}: 'periods' must be \"all\" or a list of periods like "
+                               f"[\"2022H1\", \"2025H1\"], got {periods!r}")
+    for period in periods:
+        if not PERIOD.fullmatch(period) or period not in known:
+            raise DataError(where, f"{label}: period {period!r} has no Lai Châu figures; "
+                                   f"periods that have them: {', '.join(known)}")
+    if len(set(periods)) != len(periods):
+        raise DataError(where, f"{label}: 'periods' lists a period twice")
+    return list(periods)
 
 
 def _check_languages(where: str, key: str, languages: Any) -> None:

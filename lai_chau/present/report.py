@@ -318,14 +318,25 @@ def overview(figures: pd.DataFrame, lang: str) -> Iterable[Any]:
         yield figure_list(rows, lang)
 
 
-def title_block(name: str, lang: str) -> Block:
-    """A report's h1 (its title in notebooks/reports.toml) and intro (i18n text `<name>_intro`)."""
+def title_block(name: str, lang: str, period: str | None = None) -> Block:
+    """A report's h1 (its title in notebooks/reports.toml, for `period` when the report has one
+    per period) and intro (i18n text `<name>_intro`, `{period}` in the reader's words)."""
+    from lai_chau.analysis.periods import article_period
+    from lai_chau.present.i18n import period_text
     from lai_chau.present.matrix import load_matrix
 
-    titles = load_matrix().report(name).titles
+    titles = load_matrix().report(name, period).titles
     title = titles.get(check_lang(lang)) or titles["en"]  # English until the matrix has one
-    return Block(heading(title, 1).html + "\n" + paragraph(text(f"{name}_intro", lang)).html,
-                 title)
+    intro = text(f"{name}_intro", lang, period=period_text(period or article_period(), lang))
+    return Block(heading(title, 1).html + "\n" + paragraph(intro).html, title)
+
+
+class Blocks(list):
+    """Blocks and charts that display one after the other when a notebook cell ends with them:
+    what each step function of lai_chau.present.pages returns."""
+
+    def _ipython_display_(self) -> None:
+        show(self)
 
 
 def show(blocks: Iterable[Any]) -> None:
@@ -337,7 +348,7 @@ def show(blocks: Iterable[Any]) -> None:
 
 
 __all__ = [
-    "OVERVIEW_SECTIONS", "Block", "Section", "bullets", "data_table", "figure_item", "figure_list",
-    "figure_table", "heading", "overview", "paragraph", "plain_table", "sections", "show",
-    "source_list", "text", "title_block",
+    "OVERVIEW_SECTIONS", "Block", "Blocks", "Section", "bullets", "data_table", "figure_item",
+    "figure_list", "figure_table", "heading", "overview", "paragraph", "plain_table", "sections",
+    "show", "source_list", "text", "title_block",
 ]

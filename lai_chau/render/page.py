@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from lai_chau.base import paths
-from lai_chau.present.i18n import text
+from lai_chau.present.i18n import period_text, text
 from lai_chau.present.matrix import Matrix
 
 TEMPLATE = "lai-chau"
@@ -199,6 +199,16 @@ a { color: #1b6e5a; } .missing { color: #5b6664; }
 """
 
 
+def _article_period() -> str:
+    from lai_chau.analysis.periods import article_period
+
+    return article_period()
+
+
+def _capital(words: str) -> str:
+    return words[:1].upper() + words[1:]
+
+
 def index_page(matrix: Matrix, output: Path) -> str:
     """reports/index.html: every report of the matrix in each language (deterministic)."""
     parts = [
@@ -218,18 +228,27 @@ def index_page(matrix: Matrix, output: Path) -> str:
         parts.append(f'<section lang="{lang}">')
         level = 1 if lang == matrix.languages[0] else 2
         parts.append(f"<h{level}>{html.escape(text('index_title', lang))}</h{level}>")
-        parts.append("<ul>")
-        for report in matrix.reports:
-            if lang not in report.languages:
+        for period, reports in matrix.groups():
+            reports = [r for r in reports if lang in r.languages]
+            if not reports:
                 continue
-            title = html.escape(report.titles[lang])
-            href = f"{lang}/{report.name}.html"
-            if (Path(output) / href).is_file():
-                parts.append(f'<li><a href="{href}">{title}</a></li>')
+            if period is None:
+                group = text("index_all_periods", lang)
+            elif period == _article_period():
+                group = text("index_article", lang, period=_capital(period_text(period, lang)))
             else:
-                missing = html.escape(text("not_rendered", lang))
-                parts.append(f'<li class="missing">{title} ({missing})</li>')
-        parts.append("</ul>")
+                group = _capital(period_text(period, lang))
+            parts.append(f"<h{level + 1}>{html.escape(group)}</h{level + 1}>")
+            parts.append("<ul>")
+            for report in reports:
+                title = html.escape(report.titles[lang])
+                href = f"{lang}/{report.name}.html"
+                if (Path(output) / href).is_file():
+                    parts.append(f'<li><a href="{href}">{title}</a></li>')
+                else:
+                    missing = html.escape(text("not_rendered", lang))
+                    parts.append(f'<li class="missing">{title} ({missing})</li>')
+            parts.append("</ul>")
         parts.append("</section>")
     parts += ["</main>", "</body>", "</html>", ""]
     return "\n".join(parts)

@@ -1,13 +1,18 @@
 """Report parameters checked before anything runs: names and annotated types against the
-notebook, values against the allowed lists (ALLOWED)."""
+notebook, values against the allowed lists (ALLOWED), by `lai-chau render` and by the notebook's
+own first cell after `parameters` (`checked`), so plain papermill refuses the same values."""
 
 from __future__ import annotations
 
+import ast
+import json
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from lai_chau.base import paths
+from lai_chau.base.errors import UsageError
 from lai_chau.sources.numerals import LANGS
 
 
@@ -42,6 +47,18 @@ def _verdicts() -> list[str]:
     return list(VERDICTS)
 
 
+def _periods() -> list[str]:
+    from lai_chau.analysis.periods import periods
+
+    return list(periods()["period"])
+
+
+def _vintages() -> list[str]:
+    from lai_chau.analysis.vocabulary import VINTAGES
+
+    return list(VINTAGES)
+
+
 # Allowed values of the parameters notebooks share, by parameter name. A list parameter's items
 # must each be allowed. A notebook parameter not named here is checked for its type only.
 ALLOWED: dict[str, Callable[[], Sequence[str]]] = {
@@ -51,6 +68,8 @@ ALLOWED: dict[str, Callable[[], Sequence[str]]] = {
     "figure_ids": _figure_ids,
     "peer_indicator": _peer_indicators,
     "verdicts": _verdicts,
+    "period": _periods,
+    "vintage": _vintages,
 }
 
 
@@ -109,3 +128,73 @@ def check_parameters(
                 problems.append(f"{where}: parameter {name!r} = {bad[0]!r} is not allowed; "
                                 f"expected one of: {', '.join(map(str, allowed))}")
     return problems
+
+
+# --- inside a notebook --------------------------------------------------------------------------
+
+class ParameterError(UsageError):
+    """Bad notebook parameters: shown in the notebook as the message alone (no traceback)."""
+
+    def _render_traceback_(self) -> list[str]:  # IPython shows this instead of a traceback
+        return [f"ParameterError: {self}"]
+
+
+def declared_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
+    """The `parameters` cell of `notebook` as papermill.inspect_notebook gives it (name ->
+    inferred_type_name, default), read with `ast` (no papermill import)."""
+    cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
+    for cell in cells:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            source = "".join(cell["source"])
+            break
+    else:
+        return {}
+    declared = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            declared[node.target.id] = {"inferred_type_name": ast.unparse(node.annotation),
+                                        "default": ast.unparse(node.value) if node.value else None}
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    declared[target.id] = {"inferred_type_name": "None",
+                                           "default": ast.unparse(node.value)}
+    return declared
+
+
+# What IPython and papermill put in a kernel's namespace; not parameters.
+_KERNEL_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
+_LITERALS = (str, int, float, bool, list, tuple, dict, type(None))
+
+
+def _as_list(value: Any, annotation: str) -> Any:
+    """A list parameter given as one string ('a' or 'a,b', as `papermill -p` passes it) becomes
+    a list; anything else is left for the type check."""
+    if isinstance(value, str) and re.fullmatch(r"(?:list|List|tuple|Tuple)\[.*\]", annotation):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return value
+
+
+def checked(notebook: str, namespace: dict[str, Any]) -> dict[str, Any]:
+    """The parameters of `notebook` (a file of notebooks/) as the kernel holds them, checked as
+    `lai-chau render` checks them: ParameterError listing every problem (unknown names, wrong
+    types, values not allowed) otherwise. Called by the cell after `parameters`, with
+    `globals()`: a name papermill injected that the notebook does not declare is refused.
+    Returns the values by name, a list parameter given as a string made a list."""
+    from lai_chau.present.matrix import load_matrix
+
+    path = paths.NOTEBOOKS / notebook
+    declared = declared_parameters(path)
+    values = {name: _as_list(namespace.get(name), declared[name]["inferred_type_name"])
+              for name in declared if name in namespace}
+    unknown = sorted(name for name, value in namespace.items()
+                     if name not in declared and not name.startswith("_")
+                     and name not in _KERNEL_NAMES and isinstance(value, _LITERALS))
+    entries = [r.entry for r in load_matrix().reports if r.notebook == notebook]
+    report = entries[0] if entries else path.stem
+    lang = values.get("lang", "?")
+    problems = check_parameters(report, str(lang), path, {**values, **{
+        name: namespace[name] for name in unknown}}, declared)
+    if problems:
+        raise ParameterError("\n".join(problems))
+    return values

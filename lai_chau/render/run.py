@@ -121,7 +121,8 @@ def plan(
     import papermill
     from jupyter_client.kernelspec import find_kernel_specs
 
-    selected = [matrix.report(name) for name in dict.fromkeys(only)] if only else matrix.reports
+    selected = [r for name in dict.fromkeys(only) for r in matrix.select(name)] \
+        if only else matrix.reports
     problems: list[str] = []
     kernels = find_kernel_specs()
     if matrix.kernel not in kernels:
