@@ -23,21 +23,26 @@ def panel() -> pd.DataFrame:
     table = validate.load("panel")
     figures = validate.load("figures").set_index("id")
     refs = reference.values().set_index("id")
-    values, qualifiers, sources = [], [], []
+    values, qualifiers, sources, stages = [], [], [], []
     for _, row in table.iterrows():
         target = row["refers_to"]
         if pd.isna(target):
             values.append(row["value"])
             qualifiers.append("" if pd.isna(row["qualifier"]) else row["qualifier"])
             sources.append(row["source_id"])
+            stages.append(row["stage"])
             continue
         held = figures.loc[target] if target in figures.index else refs.loc[target]
         values.append(held["value"])
         qualifier = "" if pd.isna(held["qualifier"]) else str(held["qualifier"])
         qualifiers.append(QUALIFIERS.get(qualifier, qualifier))
         sources.append(held["source_id"])
+        # a reference row may be a projection (a November estimate of the whole year): say so
+        held_stage = held.get("stage")
+        stages.append(held_stage if isinstance(held_stage, str) and held_stage else row["stage"])
     table = table.copy()
     table["value"], table["qualifier"], table["source_id"] = values, qualifiers, sources
+    table["stage"] = stages
     return table
 
 
@@ -114,3 +119,78 @@ def periods() -> pd.DataFrame:
     counts = counts.loc[sorted(counts.index, key=_order)]
     counts.insert(0, "figures", counts.sum(axis=1))
     return counts.reset_index()
+
+
+OVER_TIME_COLUMNS = ["period", "kind", "year", "lai_chau", "lai_chau_qualifier", "lai_chau_stage",
+                     "lai_chau_source", "lai_chau_id", "vietnam", "vietnam_qualifier",
+                     "vietnam_vintage", "vietnam_source", "vietnam_id", "vietnam_revised",
+                     "gap", "gap_unit"]
+
+
+def over_time(indicator: str = "grdp", measure: str = "growth_yoy",
+              vintage: str = "first") -> pd.DataFrame:
+    """Lai Châu and Vietnam side by side for every half-year and every full year from the first
+    to the last year in the data: one row per period (`kind` H1 or FY, never mixed), each value
+    with its stage or vintage and source, the gap in percentage points where both exist, and
+    Vietnam's latest restatement beside its first release (`vietnam_revised`). A period with no
+    value keeps its row with the value missing: nothing is interpolated."""
+    first = series(indicator, measure, vintage)
+    latest = series(indicator, measure, "latest") if vintage == "first" else first
+    if first.empty:
+        return pd.DataFrame(columns=OVER_TIME_COLUMNS)
+    years = range(min(int(p[:4]) for p in first["period"]),
+                  max(int(p[:4]) for p in first["period"]) + 1)
+    by_area = {area: group.set_index("period") for area, group in first.groupby("area")}
+    revised = latest[latest["area"] != PROVINCE].set_index("period")
+    empty = pd.DataFrame(columns=first.columns).set_index(pd.Index([], name="period"))
+    province, country = by_area.get(PROVINCE, empty), by_area.get("Việt Nam", empty)
+    rows = []
+    for kind in ("H1", "FY"):
+        for year in years:
+            period = f"{year}{kind}"
+            lc = province.loc[period] if period in province.index else None
+            vn = country.loc[period] if period in country.index else None
+            gap = None
+            if lc is not None and vn is not None:
+                gap = round(float(lc["value"]) - float(vn["value"]), 10)
+            later = revised.loc[period] if period in revised.index else None
+            rows.append({
+                "period": period, "kind": kind, "year": year,
+                "lai_chau": None if lc is None else float(lc["value"]),
+                "lai_chau_qualifier": None if lc is None else lc["qualifier"],
+                "lai_chau_stage": None if lc is None else lc["stage"],
+                "lai_chau_source": None if lc is None else lc["source_id"],
+                "lai_chau_id": None if lc is None else _held(lc),
+                "vietnam": None if vn is None else float(vn["value"]),
+                "vietnam_qualifier": None if vn is None else vn["qualifier"],
+                "vietnam_vintage": None if vn is None else vn["vintage"],
+                "vietnam_source": None if vn is None else vn["source_id"],
+                "vietnam_id": None if vn is None else _held(vn),
+                "vietnam_revised": None if later is None or vn is None
+                or float(later["value"]) == float(vn["value"]) else float(later["value"]),
+                "gap": gap, "gap_unit": "pp" if gap is not None else None,
+            })
+    return pd.DataFrame(rows, columns=OVER_TIME_COLUMNS)
+
+
+def _held(row: pd.Series) -> str:
+    return str(row["id"] if pd.isna(row["refers_to"]) else row["refers_to"])
+
+
+def standing(indicator: str = "grdp", measure: str = "growth_yoy",
+             period: str | None = None) -> dict[str, object]:
+    """Where one period's Lai Châu value stands in Lai Châu's own history of the same kind of
+    period (half-years with half-years): its position from the top, out of how many, the periods
+    compared, the highest and the lowest. Default period: the article's."""
+    period = period or article_period()
+    table = over_time(indicator, measure)
+    same = table[(table["kind"] == period[4:]) & table["lai_chau"].notna()]
+    if period not in set(same["period"]):
+        raise UsageError(f"no Lai Châu value of {indicator} ({measure}) for {period}; periods "
+                         f"with one: {', '.join(same['period'])}")
+    value = float(same.loc[same["period"] == period, "lai_chau"].iloc[0])
+    ordered = same.sort_values("lai_chau", ascending=False)
+    return {"period": period, "value": value,
+            "position": int((same["lai_chau"] > value).sum()) + 1, "of": len(same),
+            "periods": list(same["period"]),
+            "highest": str(ordered["period"].iloc[0]), "lowest": str(ordered["period"].iloc[-1])}

@@ -30,6 +30,7 @@ class Report:
     languages: tuple[str, ...]
     period: str | None = None
     entry: str = ""
+    check_periods: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,11 +53,14 @@ class Matrix:
         raise unknown("report", name, [r.name for r in self.reports])
 
     def select(self, name: str) -> list[Report]:
-        """The report called `name`, or every period's report of the entry `name`."""
-        found = [r for r in self.reports if r.entry == name] or \
-            [r for r in self.reports if r.name == name]
+        """The reports `name` picks: the report of that name, or a shell-style pattern
+        (`vs-national*`: the entry's report for every period)."""
+        import fnmatch
+
+        found = [r for r in self.reports if r.name == name] or \
+            [r for r in self.reports if fnmatch.fnmatchcase(r.name, name)]
         if not found:
-            raise unknown("report", name, [r.name for r in self.reports])
+            raise unknown("report", name, [r.name for r in self.reports], _show(self.path))
         return found
 
     def groups(self) -> list[tuple[str | None, list[Report]]]:
@@ -121,7 +125,8 @@ def load_matrix(path: Path = MATRIX) -> Matrix:
         label = f"report {name!r}"
         if any(r.name == name for r in reports):
             raise DataError(where, f"{label} is listed twice")
-        allowed_keys = {"name", "notebook", "parameters", "languages", "periods", "span"} | {
+        allowed_keys = {"name", "notebook", "parameters", "languages", "periods", "span",
+                        "check_periods"} | {
             f"title_{lang}" for lang in LANGS
         }
         extra = sorted(set(entry) - allowed_keys)
@@ -156,12 +161,16 @@ def load_matrix(path: Path = MATRIX) -> Matrix:
         if "period" in parameters:
             raise DataError(where, f"{label}: give the periods in 'periods', not as a "
                                    "'period' parameter")
+        checked = entry.get("check_periods", False)
+        if not isinstance(checked, bool):
+            raise DataError(where, f"{label}: 'check_periods' must be true or false (keep a copy "
+                                   f"per period in notebooks/periods/ for nbval), got {checked!r}")
         for period in _periods(where, label, entry["periods"], min_figures):
             article = period == _article_period()
             reports.append(Report(
                 name if article else f"{name}-{period.lower()}", notebook,
                 {lang: _title(title, period, lang) for lang, title in titles.items()},
-                {**parameters, "period": period}, tuple(langs), period, name))
+                {**parameters, "period": period}, tuple(langs), period, name, checked))
     for first, report in enumerate(reports):
         if any(r.name == report.name for r in reports[:first]):
             raise DataError(where, f"report {report.name!r} is listed twice (a report of a "

@@ -13,6 +13,8 @@ from typing import Any
 
 import pandas as pd
 
+from lai_chau.base.errors import unknown
+from lai_chau.present.blocks import Blocks, show
 from lai_chau.present.i18n import (
     TEXT,
     base_text,
@@ -327,28 +329,56 @@ def title_block(name: str, lang: str, period: str | None = None) -> Block:
 
     titles = load_matrix().report(name, period).titles
     title = titles.get(check_lang(lang)) or titles["en"]  # English until the matrix has one
-    intro = text(f"{name}_intro", lang, period=period_text(period or article_period(), lang))
+    key = f"{name}_intro"
+    if period and period != article_period() and f"{name}_period_intro" in TEXT:
+        key = f"{name}_period_intro"
+    intro = text(key, lang, period=period_text(period or article_period(), lang))
     return Block(heading(title, 1).html + "\n" + paragraph(intro).html, title)
 
 
-class Blocks(list):
-    """Blocks and charts that display one after the other when a notebook cell ends with them:
-    what each step function of lai_chau.present.pages returns."""
+def sources_block(steps: Iterable[Blocks], lang: str) -> Blocks:
+    """The heading and list of every source the steps cite, in order of first use."""
+    ids: list[str] = []
+    for step in steps:
+        ids += [s for s in step.sources if s not in ids]
+    return Blocks([heading(text("sources_heading", lang), 2), source_list(ids, lang)], ids)
 
-    def _ipython_display_(self) -> None:
-        show(self)
 
-
-def show(blocks: Iterable[Any]) -> None:
-    """Display blocks and charts one after the other (IPython.display.display)."""
-    from IPython.display import display
-
-    for block in blocks:
-        display(block)
+def section(name: str, figures: pd.DataFrame, lang: str) -> Blocks:
+    """One section of the overview (growth, output, investment, rankings, other): its heading,
+    chart, table and the figures with their quotes; empty if no figure falls in it."""
+    for found, rows in sections(figures):
+        if found.key == name:
+            chart = section_chart(found, rows, lang)
+            return Blocks([heading(found.title[check_lang(lang)], 2),
+                           *([chart] if chart is not None else []),
+                           figure_table(rows, lang), figure_list(rows, lang)],
+                          list(rows["source_id"]))
+    known = [s.key for s in OVERVIEW_SECTIONS] + ["other"]
+    if name not in known:
+        raise unknown("overview section", name, known)
+    return Blocks()
 
 
 __all__ = [
-    "OVERVIEW_SECTIONS", "Block", "Blocks", "Section", "bullets", "data_table", "figure_item",
-    "figure_list", "figure_table", "heading", "overview", "paragraph", "plain_table", "sections",
-    "show", "source_list", "text", "title_block",
+    "OVERVIEW_SECTIONS",
+    "Block",
+    "Blocks",
+    "Section",
+    "bullets",
+    "data_table",
+    "figure_item",
+    "figure_list",
+    "figure_table",
+    "heading",
+    "overview",
+    "paragraph",
+    "plain_table",
+    "section",
+    "sections",
+    "show",
+    "source_list",
+    "sources_block",
+    "text",
+    "title_block",
 ]

@@ -440,9 +440,24 @@ def notebook_problems(path: Path) -> list[Problem]:
 
 
 def problems(notebooks: Sequence[Path] | None = None) -> list[Problem]:
-    """Problems of every notebook in notebooks/ (or of the given paths)."""
-    targets = notebook_paths() if notebooks is None else [Path(p) for p in notebooks]
-    return [p for path in targets for p in notebook_problems(path)]
+    """Problems of every notebook in notebooks/ and notebooks/periods/ (or of the given paths),
+    and of the period copies against the matrix (lai_chau.render.copies)."""
+    from lai_chau.render import copies
+
+    targets = all_notebooks() if notebooks is None else [Path(p) for p in notebooks]
+    found = [p for path in targets for p in notebook_problems(path)]
+    if notebooks is None or any(Path(p).parent == copies.directory() for p in targets):
+        found += [Problem(what.split(":")[0], None, None, what.split(": ", 1)[1])
+                  for what in copies.stale()]
+    return found
+
+
+def all_notebooks() -> list[Path]:
+    """notebooks/*.ipynb and the period copies in notebooks/periods/."""
+    from lai_chau.render import copies
+
+    return notebook_paths() + notebook_paths(directory=copies.directory()) \
+        if copies.directory().is_dir() else notebook_paths()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -465,10 +480,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     prog = f"lai_chau.render.notebooks {args.command}"
     try:
-        targets = notebook_paths(args.names)
+        if args.command == "refresh" and not args.names:
+            from lai_chau.render import copies
+
+            copies.sync()
+        targets = notebook_paths(args.names) if args.names else all_notebooks()
         if args.command == "refresh":
             refresh(notebooks=targets, jobs=args.jobs)
-        found = problems(targets)
+        found = problems(None if not args.names else targets)
     except LaiChauError as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)
         return 2

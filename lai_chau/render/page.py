@@ -71,6 +71,7 @@ def _exporter() -> Any:
         config = Config()
         config.TagRemovePreprocessor.enabled = True
         config.TagRemovePreprocessor.remove_cell_tags = set(REMOVE_TAGS)
+        config.TagRemovePreprocessor.remove_all_outputs_tags = {"remove-output"}
         config.HTMLExporter.exclude_input = True
         config.HTMLExporter.exclude_input_prompt = True
         config.HTMLExporter.exclude_output_prompt = True

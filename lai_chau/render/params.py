@@ -53,6 +53,13 @@ def _periods() -> list[str]:
     return list(periods()["period"])
 
 
+def _panel_indicators() -> list[str]:
+    from lai_chau.data import reference
+
+    names = reference.indicators()
+    return list(names.loc[names["measure"] == "growth_yoy", "indicator"])
+
+
 def _vintages() -> list[str]:
     from lai_chau.analysis.vocabulary import VINTAGES
 
@@ -70,6 +77,7 @@ ALLOWED: dict[str, Callable[[], Sequence[str]]] = {
     "verdicts": _verdicts,
     "period": _periods,
     "vintage": _vintages,
+    "indicator": _panel_indicators,
 }
 
 

@@ -16,7 +16,7 @@ from lai_chau.present.i18n import (
     text,
 )
 from lai_chau.present.pages.common import Page, _ids, _table
-from lai_chau.present.report import Block, data_table, heading, paragraph
+from lai_chau.present.report import Block, Blocks, data_table, heading, paragraph
 
 
 def verdict_badge(verdict: str, lang: str) -> str:
@@ -67,48 +67,81 @@ def claim_card(row: Any, lang: str, quote: str | None = None) -> Block:
     return Block("\n".join(parts), "\n".join(plain))
 
 
+def chosen(table: pd.DataFrame, verdicts: Sequence[str] | None = None,
+           omitted: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the claims with one of `verdicts`, the `omitted_` rows or none) of a verdict table."""
+    from lai_chau.analysis import claims
+
+    picked = list(claims.VERDICTS if verdicts is None else verdicts)
+    for verdict in picked:
+        if verdict not in claims.VERDICTS:
+            raise unknown("verdict", verdict, claims.VERDICTS)
+    said = table[(table["kind"] == "claim") & table["verdict"].isin(picked)]
+    left_out = table[table["kind"] == "omitted"] if omitted else table.iloc[0:0]
+    return said, left_out
+
+
+def counts(table: pd.DataFrame, lang: str, omitted: bool = True) -> Blocks:
+    """How many claims got each verdict, with what each verdict means."""
+    from lai_chau.analysis import claims
+
+    lang = check_lang(lang)
+    rows = []
+    for verdict in claims.VERDICTS:
+        n = int((table.loc[table["kind"] == "claim", "verdict"] == verdict).sum())
+        rows.append({text("verdict", lang): text(f"verdict_{verdict}", lang),
+                     text("meaning", lang): text(f"meaning_{verdict}", lang),
+                     text("claims_count", lang): str(n)})
+    if omitted:
+        rows.append({text("verdict", lang): text("omitted_count", lang),
+                     text("meaning", lang): "",
+                     text("claims_count", lang): str(int((table["kind"] == "omitted").sum()))})
+    return Blocks([heading(text("verdicts_heading", lang), 2), _table(lang, rows)])
+
+
+def cards(said: pd.DataFrame, lang: str) -> Blocks:
+    """One card per claim: the quote (and its English, for an English reader), the verdict, the
+    evidence and its sources."""
+    from lai_chau.data.validate import load
+
+    lang = check_lang(lang)
+    quotes = load("claims").set_index("id")["quote"]
+    out = Blocks([heading(text("claims_heading", lang), 2)], _ids(said["sources"]))
+    if said.empty:
+        out.append(paragraph(text("no_claims", lang)))
+    for _, row in said.iterrows():
+        quote = str(quotes[row["id"]]) if lang != "vi" and row["id"] in quotes.index else None
+        out.append(claim_card(row, lang, quote))
+    return out
+
+
+def left_out(rows: pd.DataFrame, lang: str) -> Blocks:
+    """What the article leaves out: where Lai Châu is below the national figure."""
+    lang = check_lang(lang)
+    if rows.empty:
+        return Blocks()
+    return Blocks([heading(text("omitted_heading", lang), 2),
+                   paragraph(text("omitted_intro", lang)),
+                   *(claim_card(row, lang) for _, row in rows.iterrows())], _ids(rows["sources"]))
+
+
+def headline(said: pd.DataFrame, omitted_rows: pd.DataFrame, lang: str) -> str:
+    """The headline table nbval compares: each claim (and omission) shown and its verdict."""
+    lang = check_lang(lang)
+    return data_table([{
+        text("id", lang): str(r.id),
+        text("verdict", lang): text(f"verdict_{r.verdict}", lang),
+    } for r in pd.concat([said, omitted_rows]).itertuples()]).plain
+
+
 def claims_page(lang: str, verdicts: Sequence[str] | None = None,
                 omitted: bool = True) -> Page:
     """Every claim with its verdict, evidence and sources, then what the article leaves out
     (lai_chau.analysis.claims' `omitted_` rows: where Lai Châu is below the national figure)."""
-    from lai_chau.analysis import claims
-    from lai_chau.data.validate import load
-
     lang = check_lang(lang)
-    chosen = list(claims.VERDICTS if verdicts is None else verdicts)
-    for verdict in chosen:
-        if verdict not in claims.VERDICTS:
-            raise unknown("verdict", verdict, claims.VERDICTS)
     table = verdict_words.claims(lang)
-    quotes = load("claims").set_index("id")["quote"]
-    said = table[(table["kind"] == "claim") & table["verdict"].isin(chosen)]
-    left_out = table[table["kind"] == "omitted"] if omitted else table.iloc[0:0]
-
-    counts = []
-    for verdict in claims.VERDICTS:
-        n = int((table.loc[table["kind"] == "claim", "verdict"] == verdict).sum())
-        counts.append({text("verdict", lang): text(f"verdict_{verdict}", lang),
-                       text("meaning", lang): text(f"meaning_{verdict}", lang),
-                       text("claims_count", lang): str(n)})
-    if omitted:
-        counts.append({text("verdict", lang): text("omitted_count", lang),
-                       text("meaning", lang): "",
-                       text("claims_count", lang): str(len(left_out))})
-    blocks: list[Any] = [heading(text("verdicts_heading", lang), 2), _table(lang, counts),
-                         heading(text("claims_heading", lang), 2)]
-    if said.empty:
-        blocks.append(paragraph(text("no_claims", lang)))
-    for _, row in said.iterrows():
-        quote = str(quotes[row["id"]]) if lang != "vi" and row["id"] in quotes.index else None
-        blocks.append(claim_card(row, lang, quote))
-    if omitted and len(left_out):
-        blocks += [heading(text("omitted_heading", lang), 2),
-                   paragraph(text("omitted_intro", lang))]
-        blocks += [claim_card(row, lang) for _, row in left_out.iterrows()]
-
-    shown = pd.concat([said, left_out])
-    headline = data_table([{
-        text("id", lang): str(r.id),
-        text("verdict", lang): text(f"verdict_{r.verdict}", lang),
-    } for r in shown.itertuples()]).plain
-    return Page(lang, blocks, headline, _ids(shown["sources"]))
+    said, omitted_rows = chosen(table, verdicts, omitted)
+    blocks: list[Any] = [*counts(table, lang, omitted), *cards(said, lang),
+                         *left_out(omitted_rows, lang)]
+    shown = pd.concat([said, omitted_rows])
+    return Page(lang, blocks, headline(said, omitted_rows, lang), _ids(shown["sources"]))

@@ -160,7 +160,7 @@ def _by_unit(rows: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
 
 
 def _comparison_group(rows: pd.DataFrame, lang: str, title: str, k: cmp.Lookup,
-                      reason_key: str) -> list[Any]:
+                      reason_key: str, baseline: str | None = None) -> list[Any]:
     """For each unit among `rows`: a dot chart when there are two pairs or more, the table of the
     same pairs, then the reasons."""
     from lai_chau.present import charts
@@ -173,7 +173,7 @@ def _comparison_group(rows: pd.DataFrame, lang: str, title: str, k: cmp.Lookup,
             text("unit_chart", lang, title=title, unit=unit_name(unit, lang))
         if len(group) >= 2:
             out.append(charts.comparison_chart(group, lang=lang, title=chart_title,
-                                               baseline=text("country", lang)))
-        out.append(_table(lang, _pair_rows(group, lang, text("country", lang))))
+                                               baseline=baseline or text("country", lang)))
+        out.append(_table(lang, _pair_rows(group, lang, baseline or text("country", lang))))
     out.append(_reasons(rows, lang, reason_key, k))
     return out

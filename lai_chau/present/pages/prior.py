@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from lai_chau.analysis import compare as cmp
+from lai_chau.analysis.periods import shift
 from lai_chau.base.errors import unknown
 from lai_chau.data.units import Quantity, qualifier_symbol
 from lai_chau.present import comparisons
@@ -24,6 +25,7 @@ from lai_chau.present.pages.common import (
     Page,
     _capital,
     _check_ids,
+    _comparison_group,
     _ids,
     _mid,
     _pair_rows,
@@ -32,7 +34,14 @@ from lai_chau.present.pages.common import (
     gap_text,
     quantity_text,
 )
-from lai_chau.present.report import bullets, data_table, heading, paragraph
+from lai_chau.present.report import (
+    Blocks,
+    bullets,
+    data_table,
+    heading,
+    paragraph,
+    source_list,
+)
 
 
 def _worked(derived_id: str, lang: str, k: cmp.Lookup) -> str:
@@ -143,59 +152,114 @@ def _indicator_label(indicator: str, lang: str, k: cmp.Lookup) -> str:
     return str(data_label((growth if len(growth) else figs).iloc[0], lang))
 
 
-def vs_prior(lang: str, figure_ids: Sequence[str] | None = None,
-             indicators: Sequence[str] = ("grdp",)) -> Page:
-    """Lai Châu against its own past and its 2022 plan: the values a year earlier the article
-    implies, H1 growth against the full-year target (said carefully), each indicator's growth
-    period by period (FY2022 estimate, 2023, H1 2024, H1 2025...), and the other comparisons."""
-    from lai_chau.present import charts
-
-    lang = check_lang(lang)
-    ids = _check_ids(figure_ids)
-    k = cmp.Lookup()
-    rows = comparisons.compare("prior", lang, ids=ids, lookup=k)
+def _split(rows: pd.DataFrame, k: cmp.Lookup) -> dict[str, pd.DataFrame]:
+    """The prior comparisons by kind: values the article implies, the plan, the same part of
+    the year a year earlier, and the other periods."""
     kinds = [k.kind(b) for b in rows["baseline_id"]]
     measures = [k.refs.loc[b, "measure"] if kind == "reference" else None
                 for b, kind in zip(rows["baseline_id"], kinds, strict=True)]
     implied = rows[[kind == "derived" for kind in kinds]]
     plan = rows[[m == "target" for m in measures]]
-    other = rows[~rows.index.isin(implied.index) & ~rows.index.isin(plan.index)]
-    blocks: list[Any] = []
-    sources: list[str] = []
+    year_earlier = rows[[isinstance(bp, str) and isinstance(p, str) and len(p) == 6
+                         and bp == shift(p, 1) and kind != "derived"
+                         for p, bp, kind in zip(rows["period"], rows["baseline_period"], kinds,
+                                                strict=True)]]
+    taken = set(implied.index) | set(plan.index) | set(year_earlier.index)
+    return {"implied": implied, "plan": plan, "year_earlier": year_earlier,
+            "other": rows[~rows.index.isin(taken)]}
 
-    if len(implied):
-        blocks += [heading(text("implied_heading", lang), 2),
-                   paragraph(text("implied_intro", lang))]
-        table = []
-        for r in implied.itertuples():
-            others = [i for i in k.inputs(r.baseline_id) if i != r.id]
-            table.append({
-                text("indicator", lang): str(r.label),
-                text("now", lang): quantity_text(r.value, r.unit, "", lang),
-                text("change", lang): "; ".join(k.quantity(i).format(lang) for i in others),
-                text("implied", lang): quantity_text(r.baseline_value, r.baseline_unit,
-                                                     r.baseline_qualifier, lang),
-                text("how", lang): _worked(r.baseline_id, lang, k),
-            })
-        blocks.append(_table(lang, table))
-        uses = [d for d in cmp.DERIVED
-                if set(d.inputs(k)) & set(implied["baseline_id"]) and d.id not in
-                set(implied["baseline_id"])]
-        if uses:
-            blocks.append(bullets(f"{in_language(d.label, lang)}: {_worked(d.id, lang, k)}"
-                                  for d in uses))
-        sources += _ids(";".join(k.sources(b)) for b in implied["baseline_id"])
 
-    if len(plan):
-        blocks.append(heading(text("plan_heading", lang), 2))
-        if "grdp_growth" in set(plan["id"]):
-            blocks.append(paragraph(_plan_text(lang, k)))
-            sources += [s for s in _ids([";".join(k.sources(i)) for i in (
-                "lc_grdp_growth_2022_est", "lc_grdp_growth_2022_implied_by_average")])
-                if s not in sources]
-        blocks.append(_table(lang, _pair_rows(plan, lang, text("baseline_value", lang))))
-        blocks.append(_reasons(plan, lang, "why_proxy", k))
+def pairs(rows: pd.DataFrame, lang: str) -> Blocks:
+    """Step 1: every comparison with an earlier period or the plan, in one table."""
+    lang = check_lang(lang)
+    return Blocks([heading(text("pairs_heading", lang), 2), _table(lang, [{
+        text("indicator", lang): str(r.label),
+        "Lai Châu": quantity_text(r.value, r.unit, "", lang),
+        text("compared_with", lang): text("period_of", lang, period=period_text(
+            str(r.baseline_period), lang), value=str(r.baseline_label)),
+        text("baseline_value", lang): quantity_text(r.baseline_value, r.baseline_unit,
+                                                    r.baseline_qualifier, lang),
+        text("gap", lang): gap_text(r.gap, r.gap_unit, r.gap_qualifier, lang),
+        text("comparison", lang): text(str(r.comparability), lang),
+    } for r in rows.itertuples()])])
 
+
+def implied(rows: pd.DataFrame, lang: str, k: cmp.Lookup) -> Blocks:
+    """The values a year earlier that the article's own figures imply, with the arithmetic."""
+    lang = check_lang(lang)
+    implied = _split(rows, k)["implied"]
+    if implied.empty:
+        return Blocks()
+    blocks = Blocks([heading(text("implied_heading", lang), 2),
+                     paragraph(text("implied_intro", lang))])
+    table = []
+    for r in implied.itertuples():
+        others = [i for i in k.inputs(r.baseline_id) if i != r.id]
+        table.append({
+            text("indicator", lang): str(r.label),
+            text("now", lang): quantity_text(r.value, r.unit, "", lang),
+            text("change", lang): "; ".join(k.quantity(i).format(lang) for i in others),
+            text("implied", lang): quantity_text(r.baseline_value, r.baseline_unit,
+                                                 r.baseline_qualifier, lang),
+            text("how", lang): _worked(r.baseline_id, lang, k),
+        })
+    blocks.append(_table(lang, table))
+    uses = [d for d in cmp.DERIVED
+            if set(d.inputs(k)) & set(implied["baseline_id"]) and d.id not in
+            set(implied["baseline_id"])]
+    if uses:
+        blocks.append(bullets(f"{in_language(d.label, lang)}: {_worked(d.id, lang, k)}"
+                              for d in uses))
+    return blocks
+
+
+def plan(rows: pd.DataFrame, lang: str, k: cmp.Lookup) -> Blocks:
+    """Growth in the period against the full-year target, said carefully."""
+    lang = check_lang(lang)
+    plan = _split(rows, k)["plan"]
+    if plan.empty:
+        return Blocks()
+    blocks = Blocks([heading(text("plan_heading", lang), 2)])
+    if "grdp_growth" in set(plan["id"]):
+        blocks.append(paragraph(_plan_text(lang, k)))
+    blocks.append(_table(lang, _pair_rows(plan, lang, text("baseline_value", lang))))
+    blocks.append(_reasons(plan, lang, "why_proxy", k))
+    return blocks
+
+
+def year_earlier(rows: pd.DataFrame, lang: str, k: cmp.Lookup) -> Blocks:
+    """The same part of the year a year earlier: a chart, the table and why each compares."""
+    lang = check_lang(lang)
+    same = _split(rows, k)["year_earlier"]
+    if same.empty:
+        return Blocks()
+    period = str(same["period"].iloc[0])
+    return Blocks([heading(text("year_earlier_heading", lang), 2),
+                   paragraph(text("year_earlier_intro", lang)),
+                   *_comparison_group(same, lang, text(
+                       "year_earlier_chart", lang, period=period_text(period, lang),
+                       earlier=period_text(shift(period, 1), lang)), k, "why_same",
+                       baseline=text("year_earlier_series", lang))])
+
+
+def other(rows: pd.DataFrame, lang: str, k: cmp.Lookup) -> Blocks:
+    """The comparisons with other periods (a whole year, a month): context for the period."""
+    lang = check_lang(lang)
+    rest = _split(rows, k)["other"]
+    if rest.empty:
+        return Blocks()
+    return Blocks([heading(text("other_heading", lang), 2), paragraph(text("other_intro", lang)),
+                   _table(lang, _pair_rows(rest, lang, text("baseline_value", lang))),
+                   _reasons(rest, lang, "why_proxy", k)])
+
+
+def histories(indicators: Sequence[str], lang: str, k: cmp.Lookup) -> Blocks:
+    """Each indicator's growth period by period (data/lai_chau_prior.csv and the article), as a
+    chart and a table."""
+    from lai_chau.present import charts
+
+    lang = check_lang(lang)
+    blocks = Blocks()
     for indicator in dict.fromkeys(indicators):
         label = _indicator_label(indicator, lang, k)
         blocks.append(heading(text("history_heading", lang, label=label), 2))
@@ -212,24 +276,59 @@ def vs_prior(lang: str, figure_ids: Sequence[str] | None = None,
             text("period", lang): r.label, text("kind", lang): r.kind,
             text("value", lang): r.value_text, text("source", lang): r.source_id,
         } for r in past.itertuples()]))
-        sources += [s for s in past["source_id"] if s not in sources]
+    return blocks
 
-    if len(other):
-        blocks += [heading(text("other_heading", lang), 2), paragraph(text("other_intro", lang)),
-                   _table(lang, _pair_rows(other, lang, text("baseline_value", lang))),
-                   _reasons(other, lang, "why_proxy", k)]
 
-    headline = data_table([{
-        text("id", lang): str(r.id),
-        text("baseline_id", lang): str(r.baseline_id),
+def headline(rows: pd.DataFrame, lang: str, k: cmp.Lookup) -> str:
+    """The headline table nbval compares."""
+    lang = check_lang(lang)
+    return data_table([{
+        text("id", lang): cmp.short_id(k, str(r.id)),
+        text("baseline_id", lang): str(r.baseline_id) if k.kind(str(r.baseline_id)) != "panel"
+        else str(r.baseline_period),
         "Lai Châu": quantity_text(r.value, r.unit, "", lang),
         text("baseline_value", lang): quantity_text(r.baseline_value, r.baseline_unit,
                                                     r.baseline_qualifier, lang),
         text("gap", lang): gap_text(r.gap, r.gap_unit, r.gap_qualifier, lang),
     } for r in rows.itertuples()]).plain
-    all_sources = _ids([*rows["source_id"], *rows["baseline_sources"]])
-    sources = list(dict.fromkeys([*all_sources, *sources]))
-    return Page(lang, blocks, headline, sources)
+
+
+def source_ids(rows: pd.DataFrame, indicators: Sequence[str], lang: str,
+               k: cmp.Lookup) -> list[str]:
+    """Every source the page cites: the pairs', the plan's and the histories'."""
+    ids = _ids([*rows["source_id"], *rows["baseline_sources"]])
+    parts = _split(rows, k)
+    extra: list[str] = []
+    extra += _ids(";".join(k.sources(b)) for b in parts["implied"]["baseline_id"])
+    if "grdp_growth" in set(parts["plan"]["id"]):
+        extra += _ids([";".join(k.sources(i)) for i in (
+            "lc_grdp_growth_2022_est", "lc_grdp_growth_2022_implied_by_average")])
+    for indicator in dict.fromkeys(indicators):
+        past = history(indicator, lang, k)
+        if len(past) >= 2:
+            extra += list(past["source_id"])
+    return list(dict.fromkeys([*ids, *extra]))
+
+
+def sources(rows: pd.DataFrame, indicators: Sequence[str], lang: str, k: cmp.Lookup) -> Blocks:
+    return Blocks([heading(text("sources_heading", lang), 2),
+                   source_list(source_ids(rows, indicators, lang, k), lang)])
+
+
+def vs_prior(lang: str, figure_ids: Sequence[str] | None = None,
+             indicators: Sequence[str] = ("grdp",), period: str | None = None) -> Page:
+    """Lai Châu against its own past: for the article's period the values a year earlier the
+    article implies, H1 growth against the full-year target (said carefully), each indicator's
+    growth period by period and the other comparisons; for another period, the same part of the
+    year a year earlier (data/panel_pairs.csv) and the histories."""
+    lang = check_lang(lang)
+    ids = _check_ids(figure_ids)
+    k = cmp.Lookup()
+    rows = comparisons.compare("prior", lang, ids=ids, lookup=k, period=period)
+    blocks: list[Any] = [*implied(rows, lang, k), *plan(rows, lang, k),
+                         *year_earlier(rows, lang, k), *histories(indicators, lang, k),
+                         *other(rows, lang, k)]
+    return Page(lang, blocks, headline(rows, lang, k), source_ids(rows, indicators, lang, k))
 
 
 def _plan_text(lang: str, k: cmp.Lookup) -> str:

@@ -34,7 +34,7 @@ from lai_chau.present.pages.common import (
 )
 from lai_chau.present.pages.national import _figure_value
 from lai_chau.present.pages.prior import _indicator_label, _period_order
-from lai_chau.present.report import bullets, data_table, heading, paragraph
+from lai_chau.present.report import Blocks, bullets, data_table, heading, paragraph
 
 
 def _region(lang: str) -> tuple[str, str, pd.DataFrame]:
@@ -240,108 +240,125 @@ def _governance(lang: str, k: cmp.Lookup) -> tuple[list[Any], list[str], list[di
     return blocks, sources, headline
 
 
-def vs_region(lang: str, peer_indicator: str = "grdp") -> Page:
-    """Lai Châu against its region: peers' H1-2022 growth with Lai Châu highlighted, the rank
-    bounds and their assumptions, the provinces with no figure, the sectors, and the PAPI /
-    PAR INDEX / PCI moves with what other sources corroborate."""
+def peer_step(peer_indicator: str, lang: str, k: cmp.Lookup) -> Blocks:
+    """The region's provinces on one indicator, Lai Châu highlighted, Vietnam as a rule."""
     from lai_chau.present import charts
 
     lang = check_lang(lang)
-    k = cmp.Lookup()
     _, region_name, _ = _region(lang)
-    blocks: list[Any] = []
-    sources: list[str] = []
-
     table = peers(peer_indicator, lang, k)
     label = _indicator_label(peer_indicator, lang, k)
     figure_id = str(table.loc[table["label"] == cmp.PROVINCE, "id"].iloc[0])
     national = _national_counterpart(figure_id)
     ref = (text("country", lang), k.quantity(national).value) if national else None
-    blocks += [heading(text("peers_heading", lang, region=region_name), 2)]
+    out = Blocks([heading(text("peers_heading", lang, region=region_name), 2)])
     if national:
-        blocks.append(paragraph(text("peers_intro", lang,
-                                     national=k.quantity(national).format(lang))))
-        sources += k.sources(national)
-    blocks.append(charts.peer_bars(table, lang=lang, highlight=cmp.PROVINCE, reference=ref,
-                                   title=text("peers_chart", lang, label=label)))
-    blocks.append(_table(lang, [{
+        out.append(paragraph(text("peers_intro", lang,
+                                  national=k.quantity(national).format(lang))))
+        out.sources += k.sources(national)
+    out.append(charts.peer_bars(table, lang=lang, highlight=cmp.PROVINCE, reference=ref,
+                                title=text("peers_chart", lang, label=label)))
+    out.append(_table(lang, [{
         text("province", lang): r.label, text("value", lang): r.value_text,
         text("rank_region_stated", lang): r.rank_text,
         text("rank_nation_stated", lang): r.rank_national_text,
         text("source", lang): r.source_id,
     } for r in table.itertuples()]))
-    sources += [s for s in table["source_id"] if s not in sources]
+    out.sources += [s for s in table["source_id"] if s not in out.sources]
+    return out
 
+
+def bounds_step(lang: str, k: cmp.Lookup) -> Blocks:
+    """The ranks the sourced peers allow, nationally and in the region, with their assumptions."""
+    from lai_chau.present import charts
+
+    lang = check_lang(lang)
     nb, rb = cmp.rank_bounds("national", lookup=k), cmp.rank_bounds("regional", lookup=k)
-    claim = k.figures.loc["grdp_growth_rank"]
-    claimed = int(claim["value"])
-    blocks += [heading(text("bounds_heading", lang), 2), paragraph(text(
+    claimed = int(k.figures.loc["grdp_growth_rank", "value"])
+    out = Blocks([heading(text("bounds_heading", lang), 2), paragraph(text(
         "bounds_text", lang, claimed=claimed,
         verdict=bounds_verdict(claimed, nb.best, nb.worst, lang),
         value=k.quantity(cmp.GRDP_FIGURE).format(lang), nb=nb.best, nw=nb.worst, nn=nb.of,
-        above=len(nb.above), below=len(nb.below), rb=rb.best, rw=rb.worst, rn=rb.of))]
+        above=len(nb.above), below=len(nb.below), rb=rb.best, rw=rb.worst, rn=rb.of))])
     for scope, bounds, key in (("national", nb, "bounds_chart_national"),
                                ("regional", rb, "bounds_chart_regional")):
         ranks = rank_rows(scope, lang, k)
-        blocks.append(charts.rank_chart(ranks, lang=lang, title=text(key, lang, n=bounds.of)))
-        blocks.append(_table(lang, [{
+        out.append(charts.rank_chart(ranks, lang=lang, title=text(key, lang, n=bounds.of)))
+        out.append(_table(lang, [{
             text("period", lang): r.label,
             text("rank_to", lang): _rank_text(r, lang),
             text("rank_within", lang): str(r.total),
             text("source", lang): r.source_ids if len(_ids([r.source_ids])) <= 2
             else text("sources_below", lang),
         } for r in ranks.itertuples()]))
-        sources += [s for s in _ids(ranks["source_ids"]) if s not in sources]
-    bounds_rows = [{
+        out.sources += [s for s in _ids(ranks["source_ids"]) if s not in out.sources]
+    out.append(_table(lang, [{
         text("scope", lang): text(f"scope_{b.scope}", lang),
         text("rank_range_col", lang): text("rank_range", lang, best=b.best, worst=b.worst)
         + f"/{b.of}",
         text("known_above", lang): ", ".join(b.above) or text("nothing_found", lang),
         text("known_below", lang): ", ".join(b.below) or text("nothing_found", lang),
-    } for b in (nb, rb)]
-    blocks.append(_table(lang, bounds_rows))
-    blocks.append(bullets((assumption_text(a, lang) for a in nb.assumptions),
-                          text("assumptions", lang), kind="note"))
+    } for b in (nb, rb)]))
+    out.append(bullets((assumption_text(a, lang) for a in nb.assumptions),
+                       text("assumptions", lang), kind="note"))
+    return out
 
-    blocks.append(heading(text("unknown_heading", lang), 2))
-    if rb.unknown:
-        blocks.append(paragraph(text("unknown_intro", lang)))
-        refs = k.refs
-        unknown_rows = []
-        for province in rb.unknown:
-            found = refs[(refs["area"] == province) & (refs["status"] != "rejected")
-                         & refs["value"].notna()]
-            found = found[found["indicator"].isin(["grdp", "grdp_rank"])]
-            items = [f"{data_label(r, lang)}: {k.quantity(r['id']).format(lang)} "
-                     f"[{r['source_id']}]" for _, r in found.iterrows()]
-            sources += [s for s in found["source_id"] if s not in sources]
-            unknown_rows.append({text("province", lang): province,
-                                 text("other_found", lang): "; ".join(items)
-                                 or text("nothing_found", lang)})
-        blocks.append(_table(lang, unknown_rows))
-    else:
-        blocks.append(paragraph(text("none_unknown", lang)))
 
-    region_rows = comparisons.compare("region", lang)
+def unknown_step(lang: str, k: cmp.Lookup) -> Blocks:
+    """The region's provinces with no figure, and what else was found for each."""
+    lang = check_lang(lang)
+    rb = cmp.rank_bounds("regional", lookup=k)
+    out = Blocks([heading(text("unknown_heading", lang), 2)])
+    if not rb.unknown:
+        out.append(paragraph(text("none_unknown", lang)))
+        return out
+    out.append(paragraph(text("unknown_intro", lang)))
+    refs = k.refs
+    rows = []
+    for province in rb.unknown:
+        found = refs[(refs["area"] == province) & (refs["status"] != "rejected")
+                     & refs["value"].notna()]
+        found = found[found["indicator"].isin(["grdp", "grdp_rank"])]
+        items = [f"{data_label(r, lang)}: {k.quantity(r['id']).format(lang)} "
+                 f"[{r['source_id']}]" for _, r in found.iterrows()]
+        out.sources += [s for s in found["source_id"] if s not in out.sources]
+        rows.append({text("province", lang): province,
+                     text("other_found", lang): "; ".join(items) or text("nothing_found", lang)})
+    out.append(_table(lang, rows))
+    return out
+
+
+def sectors_step(lang: str, k: cmp.Lookup) -> Blocks:
+    """Lai Châu's sectors against each peer that gives the same sector."""
+    lang = check_lang(lang)
+    region_rows = comparisons.compare("region", lang, lookup=k)
     sectors = region_rows[region_rows["id"] != cmp.GRDP_FIGURE]
-    if len(sectors):
-        provinces = reference.provinces().set_index("id")
-        blocks += [heading(text("sectors_heading", lang), 2), _table(lang, [{
-            text("sector", lang): str(r.label),
-            "Lai Châu": quantity_text(r.value, r.unit, "", lang),
-            text("province", lang): str(provinces.loc[r.baseline_id, "province"]),
-            text("value", lang): quantity_text(r.baseline_value, r.baseline_unit,
-                                               r.baseline_qualifier, lang),
-            text("gap", lang): gap_text(r.gap, r.gap_unit, r.gap_qualifier, lang),
-            text("direction", lang): text(str(r.direction), lang),
-        } for r in sectors.itertuples()])]
-        sources += [s for s in _ids(sectors["baseline_sources"]) if s not in sources]
+    if sectors.empty:
+        return Blocks()
+    provinces = reference.provinces().set_index("id")
+    return Blocks([heading(text("sectors_heading", lang), 2), _table(lang, [{
+        text("sector", lang): str(r.label),
+        "Lai Châu": quantity_text(r.value, r.unit, "", lang),
+        text("province", lang): str(provinces.loc[r.baseline_id, "province"]),
+        text("value", lang): quantity_text(r.baseline_value, r.baseline_unit,
+                                           r.baseline_qualifier, lang),
+        text("gap", lang): gap_text(r.gap, r.gap_unit, r.gap_qualifier, lang),
+        text("direction", lang): text(str(r.direction), lang),
+    } for r in sectors.itertuples()])], _ids(sectors["baseline_sources"]))
 
-    gov_blocks, gov_sources, gov_headline = _governance(lang, k)
-    blocks += gov_blocks
-    sources += [s for s in gov_sources if s not in sources]
 
-    headline_rows = [
+def governance_step(lang: str, k: cmp.Lookup) -> Blocks:
+    """The PAPI, PAR INDEX and PCI moves with what other sources corroborate."""
+    blocks, sources, _ = _governance(check_lang(lang), k)
+    return Blocks(blocks, sources)
+
+
+def headline(lang: str, k: cmp.Lookup) -> str:
+    """The headline table nbval compares: GRDP growth, the two rank bounds, the index moves."""
+    lang = check_lang(lang)
+    nb, rb = cmp.rank_bounds("national", lookup=k), cmp.rank_bounds("regional", lookup=k)
+    _, _, gov_headline = _governance(lang, k)
+    return data_table([
         {text("headline_item", lang): _indicator_label("grdp", lang, k),
          text("value", lang): k.quantity(cmp.GRDP_FIGURE).format(lang),
          text("corroborated", lang): ""},
@@ -350,6 +367,16 @@ def vs_region(lang: str, peer_indicator: str = "grdp") -> Page:
            text("value", lang): text("rank_range", lang, best=b.best, worst=b.worst) + f"/{b.of}",
            text("corroborated", lang): ""} for b in (nb, rb)),
         *gov_headline,
-    ]
-    headline = data_table(headline_rows).plain
-    return Page(lang, blocks, headline, list(dict.fromkeys(sources)))
+    ]).plain
+
+
+def vs_region(lang: str, peer_indicator: str = "grdp") -> Page:
+    """Lai Châu against its region: the steps above in order, as 4.0-vs-region shows them."""
+    lang = check_lang(lang)
+    k = cmp.Lookup()
+    steps = [peer_step(peer_indicator, lang, k), bounds_step(lang, k), unknown_step(lang, k),
+             sectors_step(lang, k), governance_step(lang, k)]
+    sources: list[str] = []
+    for step in steps:
+        sources += [s for s in step.sources if s not in sources]
+    return Page(lang, [b for step in steps for b in step], headline(lang, k), sources)
