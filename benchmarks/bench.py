@@ -128,12 +128,12 @@ def read_matrix(path: Path) -> tuple[list[str], list[dict]]:
 def jobs_of(path: Path) -> list[tuple[Path, str, dict]]:
     """(notebook, language, parameters) of every report of the matrix, as `lai-chau render`
     runs them."""
-    languages, reports = read_matrix(path)
+    from lai_chau.present.matrix import load_matrix
+
     out = []
-    for report in reports:
-        for lang in report.get("languages", languages):
-            params = {"lang": lang, **report.get("parameters", {})}
-            out.append((path.parent / report["notebook"], lang, params))
+    for report in load_matrix(path).reports:  # a report per period, as the render expands them
+        for lang in report.languages:
+            out.append((path.parent / report.notebook, lang, {"lang": lang, **report.parameters}))
     return out
 
 
@@ -156,7 +156,10 @@ def scaled_matrix(source: Path, directory: Path, times: int) -> Path:
     names (overview, overview-x2, ...), with the notebooks copied beside it."""
     languages, reports = read_matrix(source)
     directory.mkdir(parents=True, exist_ok=True)
-    lines = [f"languages = {_toml(languages)}", f"kernel = {_toml(KERNEL)}", ""]
+    top = tomllib.loads(source.read_text(encoding="utf-8"))
+    lines = [f"languages = {_toml(languages)}", f"kernel = {_toml(KERNEL)}",
+             *([f"min_figures = {_toml(top['min_figures'])}"] if "min_figures" in top else []),
+             ""]
     for copy in range(1, times + 1):
         for report in reports:
             entry = dict(report)

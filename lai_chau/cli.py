@@ -82,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--vintage", type=_choice(VINTAGES, "vintage"), default="first",
                    help="compare with the national first release (default) or its latest "
                         "restatement")
+    p.add_argument("--period", default=None, metavar="P",
+                   help="the period compared: the article's (default, 2022H1) or any period "
+                        "with Lai Châu figures (lai-chau periods), e.g. 2025H1, 2024FY")
     p.add_argument("--lang", **lang)
     p.add_argument("--format", **fmt)
 
@@ -174,11 +177,13 @@ def draft_command(args: argparse.Namespace) -> int:
 
 
 def compare_command(args: argparse.Namespace) -> int:
-    """`lai-chau compare --baseline national|prior|region [--vintage] [--lang] [--format]`."""
+    """`lai-chau compare --baseline national|prior|region [--period P] [--vintage] [--lang]
+    [--format]`."""
     from lai_chau.present.comparisons import COLUMNS, TABLE_COLUMNS, compare
 
     table = compare(args.baseline, args.lang, ids=getattr(args, "id", None),
-                    vintage=getattr(args, "vintage", "first"))
+                    vintage=getattr(args, "vintage", "first"),
+                    period=getattr(args, "period", None))
     columns = TABLE_COLUMNS if args.format == "table" else COLUMNS
     return _write(table.to_dict("records"), columns, args.format)
 

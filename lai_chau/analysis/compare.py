@@ -666,6 +666,10 @@ def _held(row: pd.Series) -> str:
     return str(row["id"]) if pd.isna(row["refers_to"]) else str(row["refers_to"])
 
 
+# Appended to a reason id when Lai Châu's value is a projection (present words: [compare]).
+PROJECTION = "+projection"
+
+
 def _panel_pairs(baseline: str, period: str, k: Lookup
                  ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(pairs, unpaired) of a period comparison: each Lai Châu row of `period` with the baseline
@@ -702,10 +706,15 @@ def _panel_pairs(baseline: str, period: str, k: Lookup
             first = group[~group["_restated"]]
             first_row = (first if len(first) else group).iloc[0]
             later = group[group["_restated"] & (group["_release"] > str(first_row["_release"]))]
+            # a projection, or a whole year estimated before it ended, is never like for like
+            # with the country's estimate made after the year ended
+            projected = row["stage"] in ("projection", "early_estimate")
             pairs.append({"figure_id": _held(row), "baseline_id": _held(first_row),
+                          "baseline_period": target,
                           "revised_id": _held(later.iloc[-1]) if len(later) else None,
-                          "comparability": str(r["comparability"]),
-                          "reason_id": f"panel_pairs:{r['id']}"})
+                          "comparability": "proxy" if projected else str(r["comparability"]),
+                          "reason_id": f"panel_pairs:{r['id']}"
+                                       + (PROJECTION if projected else "")})
     if baseline == "national":  # what the country publishes for the period and Lai Châu does not
         had = set(zip(province["indicator"], province["measure"], strict=True))
         paired_to = set(zip(rules["baseline_indicator"], rules["baseline_measure"], strict=True))
@@ -737,7 +746,8 @@ def _panel_compare(baseline: str, period: str, k: Lookup, vintage: str) -> pd.Da
         status, status_note = k.status(bid)
         rows.append({
             "id": fid, "period": period, "value": value.value, "unit": value.unit,
-            "baseline_id": bid, "baseline_period": k.period(bid), "baseline_value": base.value,
+            "baseline_id": bid, "baseline_period": pair["baseline_period"],
+            "baseline_value": base.value,
             "baseline_unit": base.unit, "baseline_qualifier": base.qualifier,
             "gap": gap.value, "gap_unit": gap.unit, "gap_qualifier": gap.qualifier,
             "ratio": None, "direction": value.direction(base),

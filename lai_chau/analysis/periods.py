@@ -42,7 +42,11 @@ def panel() -> pd.DataFrame:
         stages.append(held_stage if isinstance(held_stage, str) and held_stage else row["stage"])
     table = table.copy()
     table["value"], table["qualifier"], table["source_id"] = values, qualifiers, sources
-    table["stage"] = stages
+    # a whole year's value published before the year ended is an estimate of its last months
+    early = [str(per).endswith("FY") and isinstance(date, str) and date[:4] <= str(per)[:4]
+             for per, date in zip(table["period"], table["release_date"], strict=True)]
+    table["stage"] = [("early_estimate" if e and st == "estimate" else st)
+                      for st, e in zip(stages, early, strict=True)]
     return table
 
 

@@ -94,7 +94,10 @@ def note(row: dict, lang: str, reasons: pd.DataFrame, bounds: str = "") -> str:
         text = data_label(reasons.loc[reason_id.removeprefix("comparability:")], lang, "reason")
     elif reason_id.startswith("panel_pairs:"):
         rules = reference.panel_pairs().set_index("id")
-        text = data_label(rules.loc[reason_id.removeprefix("panel_pairs:")], lang, "reason")
+        rule = reason_id.removeprefix("panel_pairs:").removesuffix(cmp.PROJECTION)
+        text = data_label(rules.loc[rule], lang, "reason")
+        if reason_id.endswith(cmp.PROJECTION):
+            text = TEXT["projection"][lang] + text
     else:
         text = TEXT[reason_id][lang]
     if row["comparability"] == "proxy":

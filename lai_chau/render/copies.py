@@ -27,9 +27,12 @@ def wanted() -> dict[Path, tuple[str, str]]:
     from lai_chau.analysis.periods import article_period
     from lai_chau.present.matrix import load_matrix
 
+    matrix = paths.NOTEBOOKS / "reports.toml"
+    if not matrix.is_file():  # a notebooks directory without a matrix renders no report
+        return {}
     article = article_period()
     out: dict[Path, tuple[str, str]] = {}
-    for report in load_matrix().reports:
+    for report in load_matrix(matrix).reports:
         if report.check_periods and report.period and report.period != article:
             stem = Path(report.notebook).stem
             out[directory() / f"{stem}-{report.period.lower()}.ipynb"] = (report.notebook,

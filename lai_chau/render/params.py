@@ -188,7 +188,8 @@ def checked(notebook: str, namespace: dict[str, Any]) -> dict[str, Any]:
     `lai-chau render` checks them: ParameterError listing every problem (unknown names, wrong
     types, values not allowed) otherwise. Called by the cell after `parameters`, with
     `globals()`: a name papermill injected that the notebook does not declare is refused.
-    Returns the values by name, a list parameter given as a string made a list."""
+    Returns the values by name and rebinds them in `namespace`, a list parameter given as a
+    string made a list."""
     from lai_chau.present.matrix import load_matrix
 
     path = paths.NOTEBOOKS / notebook
@@ -205,4 +206,5 @@ def checked(notebook: str, namespace: dict[str, Any]) -> dict[str, Any]:
         name: namespace[name] for name in unknown}}, declared)
     if problems:
         raise ParameterError("\n".join(problems))
+    namespace.update(values)  # a list given as one string is now the list the notebook uses
     return values

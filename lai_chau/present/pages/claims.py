@@ -99,6 +99,44 @@ def counts(table: pd.DataFrame, lang: str, omitted: bool = True) -> Blocks:
     return Blocks([heading(text("verdicts_heading", lang), 2), _table(lang, rows)])
 
 
+def verdict_chart(table: pd.DataFrame, lang: str) -> Any:
+    """The claims by verdict, one bar each (the counts table as a chart)."""
+    import altair as alt
+
+    from lai_chau.analysis import claims
+    from lai_chau.present.charts import PALETTE, WIDTH, _describe, _finish, _title
+
+    lang = check_lang(lang)
+    said = table[table["kind"] == "claim"]
+    rows = pd.DataFrame({
+        "verdict": [text(f"verdict_{v}", lang) for v in claims.VERDICTS],
+        "count": [int((said["verdict"] == v).sum()) for v in claims.VERDICTS],
+    })
+    title = text("verdicts_chart", lang)
+    chart = alt.Chart(rows).mark_bar().encode(
+        y=alt.Y("verdict:N", sort=list(rows["verdict"]), title=None),
+        x=alt.X("count:Q", title=text("claims_count", lang), axis=alt.Axis(tickMinStep=1)),
+        color=alt.Color("verdict:N", legend=None, scale=alt.Scale(
+            domain=list(rows["verdict"]), range=PALETTE[:len(rows)])),
+        tooltip=[alt.Tooltip("verdict:N", title=text("verdict", lang)),
+                 alt.Tooltip("count:Q", title=text("claims_count", lang))],
+    ).properties(title=_title(title, ["article"], lang), width=WIDTH - 200)
+    return _finish(chart, lang, _describe("chart_bars", title, (
+        f"{r.verdict}: {r.count}" for r in rows.itertuples()), lang))
+
+
+def glance(said: pd.DataFrame, lang: str) -> Blocks:
+    """The claims at a glance: each claim's topic, verdict, the figures it rests on and how
+    many sources its evidence cites."""
+    lang = check_lang(lang)
+    return Blocks([heading(text("glance_heading", lang), 2), _table(lang, [{
+        text("id", lang): str(r.id),
+        text("verdict", lang): text(f"verdict_{r.verdict}", lang),
+        text("figures_col", lang): str(r.figure_ids or "—").replace(";", ", "),
+        text("sources_count", lang): str(len(_ids([r.sources]))),
+    } for r in said.itertuples()])])
+
+
 def cards(said: pd.DataFrame, lang: str) -> Blocks:
     """One card per claim: the quote (and its English, for an English reader), the verdict, the
     evidence and its sources."""
@@ -141,7 +179,8 @@ def claims_page(lang: str, verdicts: Sequence[str] | None = None,
     lang = check_lang(lang)
     table = verdict_words.claims(lang)
     said, omitted_rows = chosen(table, verdicts, omitted)
-    blocks: list[Any] = [*counts(table, lang, omitted), *cards(said, lang),
+    blocks: list[Any] = [*counts(table, lang, omitted), verdict_chart(table, lang),
+                         *glance(said, lang), *cards(said, lang),
                          *left_out(omitted_rows, lang)]
     shown = pd.concat([said, omitted_rows])
     return Page(lang, blocks, headline(said, omitted_rows, lang), _ids(shown["sources"]))

@@ -35,7 +35,7 @@ def _value(value: Any, qualifier: Any, lang: str, mark: str = "") -> str:
 
 def _stage_mark(stage: Any, lang: str) -> str:
     return f"({text('stage_' + stage, lang)})" if isinstance(stage, str) and \
-        stage in ("projection", "revised", "final") else ""
+        stage in ("projection", "early_estimate", "revised", "final") else ""
 
 
 def series_table(table: pd.DataFrame, lang: str) -> Blocks:
