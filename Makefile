@@ -47,7 +47,7 @@ $(STAMP): pyproject.toml constraints.txt $(SERVER_CONFIG)
 	touch $@
 
 lint: $(STAMP) ## ruff over the package, tests and notebooks
-	$(BIN)/ruff check lai_chau tests benchmarks notebooks
+	$(BIN)/ruff check lai_chau tests benchmarks notebooks conftest.py
 
 test: $(STAMP) browser lint ## run every test: pytest, hypothesis, nbval, the browser
 	$(BIN)/python -m pytest
