@@ -268,3 +268,15 @@ def test_charts_draw_in_make_lab_in_every_case_offline(lab: Lab) -> None:
         if report is not None:
             assert steps["run"][0] == report, f"{name}: {steps['run'][0]} charts, report {report}"
     assert all(record[name]["run"][0] > 0 for name in FULL), record
+
+
+def test_make_lab_passes_lab_args_and_lab_dir() -> None:
+    result = subprocess.run(
+        ["make", "-s", "-n", "-C", str(paths.ROOT), "lab", "LAB_ARGS=--port 8899 --no-browser",
+         "LAB_DIR=/tmp/elsewhere"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    command = result.stdout.replace("\\\n", " ").split()
+    lab = command[command.index("lab") - 1:]
+    assert lab[0].endswith("/jupyter") and "--notebook-dir=/tmp/elsewhere" in lab
+    assert lab[-3:] == ["--port", "8899", "--no-browser"]  # LAB_ARGS last: they win
+    assert ("--allow-root" in lab) == (os.geteuid() == 0)
