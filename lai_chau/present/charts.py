@@ -130,9 +130,13 @@ def affixes(value: float, unit: str, lang: str) -> tuple[str, str]:
     return before, after.replace("{ordinal}", "")
 
 
+VALUE_DECIMALS = 2  # a computed value (21.45806452) is shown as the tables show it (21.46)
+
+
 def format_value(value: float, unit: str, lang: str) -> str:
-    """A number with its unit as the tables show it ('9,15%', '1.620 tấn', '1,620 t')."""
-    return format_number(value, check_lang(lang), unit=unit)
+    """A number with its unit as the tables show it ('9,15%', '1.620 tấn', '1,620 t'), rounded to
+    at most two decimals (the article's own figures have no more)."""
+    return format_number(round(float(value), VALUE_DECIMALS), check_lang(lang), unit=unit)
 
 
 def source_line(source_ids: Iterable[str], lang: str, width: int = 90) -> list[str]:
