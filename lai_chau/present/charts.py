@@ -635,8 +635,8 @@ _LOADER = """\
       script.onload = resolve;
       script.onerror = function () {
         window.laiChauVega = null;
-        reject(new Error("cannot load " + script.src + ": start JupyterLab with `make lab`, or "
-          + "enable the server extension: jupyter server extension enable lai_chau.render.lab"));
+        reject(new Error("cannot load " + script.src + ": start JupyterLab with `make lab` "
+          + "(it serves the chart library), or re-run this cell after an upgrade"));
       };
       document.head.appendChild(script);
     });
