@@ -4,6 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 KERNEL := lai-chau
+SERVER_CONFIG := jupyter-config/jupyter_server_config.d/lai-chau.json
+TEMPLATES := $(VENV)/share/jupyter/nbconvert/templates
+# `make lab`: extra JupyterLab arguments (LAB_ARGS="--port 8899 --no-browser") and the directory
+# it opens (LAB_DIR, default notebooks/)
+LAB_ARGS ?=
+LAB_DIR  ?= notebooks
 
 .DEFAULT_GOAL := help
 .PHONY: help install browser test lint reports notebooks lab bench clean
@@ -28,15 +34,20 @@ browser: ## install Debian's chromium for the browser tests when it is missing
 	  fi; }
 	@command -v chromium >/dev/null 2>&1 || { echo "chromium still missing after apt-get" >&2; exit 1; }
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt $(SERVER_CONFIG)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python 3 (lai-chau)" >/dev/null
+	@# An editable install leaves out pyproject's data-files: put them in the venv by hand, the
+	@# template as a link so edits show at once (lai_chau/render/lab.py, README "JupyterLab").
+	install -D -m 644 $(SERVER_CONFIG) $(VENV)/etc/$(SERVER_CONFIG:jupyter-config/%=jupyter/%)
+	mkdir -p $(TEMPLATES)
+	ln -sfn $(CURDIR)/lai_chau/templates/lai-chau $(TEMPLATES)/lai-chau
 	touch $@
 
 lint: $(STAMP) ## ruff over the package, tests and notebooks
-	$(BIN)/ruff check lai_chau tests benchmarks notebooks
+	$(BIN)/ruff check lai_chau tests benchmarks notebooks conftest.py
 
 test: $(STAMP) browser lint ## run every test: pytest, hypothesis, nbval, the browser
 	$(BIN)/python -m pytest
@@ -47,10 +58,10 @@ reports: $(STAMP) ## render every report (vi and en) and reports/index.html
 notebooks: $(STAMP) ## re-execute notebooks in place to refresh their stored outputs
 	$(BIN)/python -m lai_chau.render.notebooks refresh
 
-lab: $(STAMP) ## start JupyterLab on notebooks/ with the lai-chau kernel
-	$(BIN)/jupyter lab --notebook-dir=notebooks \
+lab: $(STAMP) ## start JupyterLab on notebooks/ with the lai-chau kernel (LAB_ARGS="--port 8899 --no-browser")
+	$(BIN)/jupyter lab --notebook-dir=$(LAB_DIR) \
 	  --MappingKernelManager.default_kernel_name=$(KERNEL) \
-	  $(if $(filter 0,$(shell id -u)),--allow-root)
+	  $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 bench: $(STAMP) ## measure render time against the kernel-start floor
 	$(BIN)/python benchmarks/bench.py

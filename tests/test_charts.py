@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from typing import Any
 
@@ -172,14 +173,22 @@ def test_renderer_ids_are_stable_and_the_spec_is_script_safe(
     assert bundle["text/plain"] == spec["description"]
 
 
-def test_lab_mode_sends_the_bundle_once_per_kernel(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_lab_mode_loads_the_bundle_from_the_jupyter_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lai_chau.present import vega
+
     monkeypatch.setenv(charts.MODE_ENV, "lab")
-    monkeypatch.setattr(charts, "_bundle_sent", False)
-    monkeypatch.setattr(charts, "javascript_bundle", lambda: "/* vega bundle */")
     spec = charts.figure_bars(_growth(), lang="en", title="t").to_dict()
     first, second = charts.renderer(spec)["text/html"], charts.renderer(spec)["text/html"]
-    assert "/* vega bundle */" in first and "/* vega bundle */" not in second
-    assert "src=" not in first + second  # nothing loaded from anywhere
+    # every chart the same small snippet: no bundle in any output, whichever comes first
+    assert first != second and len(first) == len(second) < 20_000  # another id, same size
+    assert vega.javascript_bundle()[:200] not in first
+    path = vega.bundle_path()
+    assert path == f"lai-chau/static/vega-{vega.bundle_version()}.js"
+    assert f'script.src = base + "{path}"' in first  # below the server's base URL, same origin
+    assert "src=" not in first.replace("script.src", "")  # no <script src=...> in the markup
+    assert 'typeof window.vegaEmbed === "function") { draw(); return; }' in first
+    assert first.count('class="lc-chart"') == 1
+    assert html.escape(spec["description"]) in first  # the text alternative until drawn
 
 
 def test_unknown_chart_mode_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -276,3 +285,39 @@ def test_a_kind_keeps_its_colour_from_chart_to_chart() -> None:
         for kind, color in zip(scale["domain"], scale["range"], strict=True):
             assert color == colors.get(kind, color)
         assert "#222222" in scale["range"] and "#111111" in scale["range"]
+
+
+def test_the_server_extension_serves_the_bundle_at_the_snippets_path() -> None:
+    import asyncio
+    import logging
+    from types import SimpleNamespace
+
+    from tornado.httpclient import AsyncHTTPClient, HTTPClientError
+    from tornado.httpserver import HTTPServer
+    from tornado.testing import bind_unused_port
+    from tornado.web import Application
+
+    from lai_chau.present import vega
+    from lai_chau.render import lab
+
+    assert lab._jupyter_server_extension_points() == [{"module": "lai_chau.render.lab"}]
+    # what _load_jupyter_server_extension uses of a ServerApp: its web app and log
+    app = SimpleNamespace(web_app=Application(base_url="/base/"), log=logging.getLogger("test"))
+    lab._load_jupyter_server_extension(app)
+
+    async def fetch(path: str) -> tuple[int, bytes, str]:
+        sock, port = bind_unused_port()
+        server = HTTPServer(app.web_app)
+        server.add_sockets([sock])
+        try:
+            reply = await AsyncHTTPClient().fetch(f"http://127.0.0.1:{port}/base/{path}")
+            return reply.code, reply.body, reply.headers["Content-Type"]
+        except HTTPClientError as exc:
+            return exc.code, b"", ""
+        finally:
+            server.stop()
+
+    code, body, kind = asyncio.run(fetch(vega.bundle_path()))
+    assert (code, kind) == (200, "text/javascript; charset=utf-8")
+    assert body.decode("utf-8") == vega.javascript_bundle()
+    assert asyncio.run(fetch("lai-chau/static/vega-0.0.js"))[0] == 404

@@ -28,7 +28,11 @@ def _namespace(notebook: str, **changes: Any) -> dict[str, Any]:
 
     values = {name: ast.literal_eval(spec["default"])
               for name, spec in declared_parameters(paths.NOTEBOOKS / notebook).items()}
-    return {"In": [], "Out": {}, "_": None, "get_ipython": print, **values, **changes}
+    injected = "# Parameters\n" + "".join(f"{k} = {v!r}\n" for k, v in changes.items())
+    # what a kernel holds: IPython's history with papermill's injected cell, the parameters, and
+    # the results of earlier cells (a re-run in JupyterLab), which are not parameters
+    return {"In": ["", "lang: str = 'en'", injected], "Out": {}, "_": None,
+            "get_ipython": print, "ids": None, "sectors": {}, **values, **changes}
 
 
 @pytest.mark.parametrize("notebook", PUBLICATION)
@@ -83,6 +87,13 @@ def test_bad_parameters_are_refused_with_the_render_message(
                                 values, declared)
     assert str(err.value) == "\n".join(expected)
     assert err.value._render_traceback_() == [f"ParameterError: {err.value}"]
+
+
+def test_a_rerun_in_jupyterlab_is_not_taken_for_unknown_parameters() -> None:
+    namespace = _namespace("2.0-vs-national.ipynb")
+    namespace["In"] = ["", "lang: str = 'en'", "k = compare.Lookup()\nids = figure_ids or None"]
+    namespace["ids"], namespace["leftover"] = None, ["a"]
+    assert checked("2.0-vs-national.ipynb", namespace)["lang"] == "en"
 
 
 @pytest.mark.parametrize("given", ["grdp_growth", "grdp_growth, agri_growth", ["grdp_growth"]])

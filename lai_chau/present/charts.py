@@ -10,12 +10,16 @@ chosen by the environment variable LAI_CHAU_CHARTS:
 
 - `report` (set by `lai-chau render` for the kernels it starts): charts are snippets only; the
   nbconvert template `lai_chau/templates/lai-chau` puts the bundle once in the page's <head>.
-- `lab` (the default, e.g. JupyterLab or nbval): the first chart a kernel displays carries the
-  bundle before its snippet, so JupyterLab draws charts with the network off. After a kernel
-  restart the next first chart carries it again; a browser page reloaded without re-running a
-  chart cell shows the text alternative instead (re-run the notebook to draw the charts).
+- `lab` (the default, e.g. JupyterLab or nbval): each chart's script loads the bundle from the
+  Jupyter server itself (`<base url>/lai-chau/static/vega-<vl-convert version>.js`, served by the
+  server extension lai_chau.render.lab, enabled on install) when the page has no vegaEmbed yet,
+  once per page, then embeds. So charts draw in a fresh kernel, after a reload, in a second tab,
+  after a restart and from a saved notebook, with the network off, and a saved notebook holds
+  only the specs (a few kB a chart), never the bundle. A page that already has vegaEmbed (an
+  nbconvert page with `--template lai-chau`) draws at once.
   Altair's own renderers are not used: the `html` one loads Vega from a CDN, the `mimetype` one
-  (Vega-Lite 6) is neither drawn by JupyterLab 4 nor accepted by nbformat.
+  (Vega-Lite 6) is neither drawn by JupyterLab 4 (its renderer is Vega 5, Vega-Lite up to 5)
+  nor accepted by nbformat.
 
 Numbers: every chart carries a Vega `config.locale` and vega-embed's `formatLocale`
 (`usermeta.embedOptions`) for its language, so axes and tooltips read `9,15%` in vi, `9.15%` in en.
@@ -44,7 +48,7 @@ from lai_chau.present.i18n import (
     text,
     unit_name,
 )
-from lai_chau.present.vega import javascript_bundle, json_for_script
+from lai_chau.present.vega import bundle_path, json_for_script
 from lai_chau.sources.numerals import UNITS, format_number
 
 defer_iri_grammar()  # before altair imports jsonschema (~1 s a kernel): lai_chau/base/deferred.py
@@ -126,9 +130,13 @@ def affixes(value: float, unit: str, lang: str) -> tuple[str, str]:
     return before, after.replace("{ordinal}", "")
 
 
+VALUE_DECIMALS = 2  # a computed value (21.45806452) is shown as the tables show it (21.46)
+
+
 def format_value(value: float, unit: str, lang: str) -> str:
-    """A number with its unit as the tables show it ('9,15%', '1.620 tấn', '1,620 t')."""
-    return format_number(value, check_lang(lang), unit=unit)
+    """A number with its unit as the tables show it ('9,15%', '1.620 tấn', '1,620 t'), rounded to
+    at most two decimals (the article's own figures have no more)."""
+    return format_number(round(float(value), VALUE_DECIMALS), check_lang(lang), unit=unit)
 
 
 def source_line(source_ids: Iterable[str], lang: str, width: int = 90) -> list[str]:
@@ -567,11 +575,10 @@ def history_bars(
 # --- the renderer -------------------------------------------------------------------------------
 
 _counter = itertools.count()
-_bundle_sent = False
 
 
 def mode() -> str:
-    """Where charts get their JavaScript: 'report' (from the page) or 'lab' (the first chart)."""
+    """Where charts get their JavaScript: 'report' (from the page) or 'lab' (the Jupyter server)."""
     value = os.environ.get(MODE_ENV, "lab")
     if value not in MODES:
         raise unknown(f"{MODE_ENV} value", value, MODES)
@@ -584,16 +591,19 @@ def chart_id(spec: dict[str, Any], number: int) -> str:
     return f"lc-chart-{digest[:16]}"
 
 
+def _options(spec: dict[str, Any]) -> dict[str, Any]:
+    return {"actions": False, "renderer": "svg", **spec.get("usermeta", {}).get("embedOptions", {})}
+
+
 def snippet(spec: dict[str, Any], element_id: str) -> str:
     """The HTML of one chart: its div and the script that embeds it (needs vegaEmbed)."""
-    opts = {"actions": False, "renderer": "svg", **spec.get("usermeta", {}).get("embedOptions", {})}
     fallback = html.escape(spec.get("description", ""))
     return (
         f'<div id="{element_id}" class="lc-chart" role="figure">{fallback}</div>\n'
         "<script>\n(function () {\n"
         f'  var el = document.getElementById("{element_id}");\n'
         f"  var spec = {json_for_script(spec)};\n"
-        f"  var opts = {json_for_script(opts)};\n"
+        f"  var opts = {json_for_script(_options(spec))};\n"
         '  if (typeof window.vegaEmbed !== "function") { return; }\n'
         '  el.textContent = "";\n'
         "  window.vegaEmbed(el, spec, opts).catch(function (err) {\n"
@@ -603,14 +613,60 @@ def snippet(spec: dict[str, Any], element_id: str) -> str:
     )
 
 
+# In JupyterLab: the page loads the bundle from its own Jupyter server (the lai-chau server
+# extension, lai_chau.render.lab) once, whichever output asks first; every chart waits for it.
+# On a page that already has vegaEmbed (a report, an nbconvert page) it draws at once; on a page
+# with neither (another Jupyter, a plain nbconvert template) the text alternative stays.
+_LOADER = """\
+  function draw() {
+    el.textContent = "";
+    window.vegaEmbed(el, spec, opts).catch(function (err) {
+      el.textContent = String(err); console.error(err);
+    });
+  }
+  if (typeof window.vegaEmbed === "function") { draw(); return; }
+  var config = document.getElementById("jupyter-config-data");
+  if (!config) { return; }
+  if (!window.laiChauVega) {
+    var base = (JSON.parse(config.textContent).baseUrl || "/").replace(/\\/?$/, "/");
+    window.laiChauVega = new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = base + PATH;
+      script.onload = resolve;
+      script.onerror = function () {
+        window.laiChauVega = null;
+        reject(new Error("cannot load " + script.src + ": start JupyterLab with `make lab` "
+          + "(it serves the chart library), or re-run this cell after an upgrade"));
+      };
+      document.head.appendChild(script);
+    });
+  }
+  window.laiChauVega.then(draw, function (err) {
+    el.textContent = el.textContent + " (" + err.message + ")"; console.error(err);
+  });
+"""
+
+
+def lab_snippet(spec: dict[str, Any], element_id: str) -> str:
+    """The HTML of one chart in JupyterLab: its div (the text alternative until drawn) and a
+    script that loads the bundle from the Jupyter server if the page lacks vegaEmbed, then embeds.
+    Small (the spec only) and the same in a live output, a saved notebook and an nbconvert page."""
+    fallback = html.escape(spec.get("description", ""))
+    return (
+        f'<div id="{element_id}" class="lc-chart" role="figure">{fallback}</div>\n'
+        "<script>\n(function () {\n"
+        f'  var el = document.getElementById("{element_id}");\n'
+        f"  var spec = {json_for_script(spec)};\n"
+        f"  var opts = {json_for_script(_options(spec))};\n"
+        + _LOADER.replace("PATH", json_for_script(bundle_path()))
+        + "})();\n</script>"
+    )
+
+
 def renderer(spec: dict[str, Any], **_metadata: Any) -> dict[str, str]:
     """Altair renderer: offline HTML for the chart plus its description as text/plain."""
-    global _bundle_sent
     element_id = chart_id(spec, next(_counter))
-    body = snippet(spec, element_id)
-    if mode() == "lab" and not _bundle_sent:
-        body = f"<script>\n{javascript_bundle()}\n</script>\n{body}"
-        _bundle_sent = True
+    body = snippet(spec, element_id) if mode() == "report" else lab_snippet(spec, element_id)
     return {"text/html": body, "text/plain": spec.get("description", element_id)}
 
 

@@ -46,12 +46,23 @@ def label(row: Any, lang: str) -> str:
 
 # --- blocks -------------------------------------------------------------------------------------
 
+PLAIN_PREVIEW = 100  # characters of a block's plain text a notebook output keeps
+
+
 @dataclass(frozen=True)
 class Block:
     """A piece of report: HTML for the page, plain text for consoles and nbval."""
 
     html: str
     plain: str
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        # a notebook stores the HTML and only the first line of the plain text: the whole text
+        # again would double what a saved notebook weighs (print(block) still gives all of it)
+        lines = self.plain.splitlines() or [""]
+        first = lines[0] if len(lines[0]) <= PLAIN_PREVIEW else lines[0][:PLAIN_PREVIEW - 1]
+        more = len(lines) > 1 or len(lines[0]) > PLAIN_PREVIEW
+        return {"text/html": self.html, "text/plain": first + (" …" if more else "")}
 
     def _repr_html_(self) -> str:
         return self.html
@@ -146,12 +157,13 @@ def figure_table(figures: pd.DataFrame, lang: str) -> Block:
 
 
 def plain_table(figures: pd.DataFrame, lang: str) -> str:
-    """The figures as a plain-text table (what nbval compares in the headline cell)."""
-    from lai_chau.present.tables import render
+    """The figures as a plain-text table (what nbval compares in the headline cell), at most
+    tables.WIDTH (100) characters wide: long labels wrap inside their column."""
+    from lai_chau.present.tables import WIDTH, render
 
     rows = table_rows(figures, lang)
     columns = list(rows[0]) if rows else [text(k, lang) for k in TABLE_COLUMNS]
-    return render(rows, columns, "table")
+    return render(rows, columns, "table", width=WIDTH)
 
 
 def data_table(rows: Sequence[dict[str, str]], columns: Sequence[str] | None = None,
@@ -160,9 +172,10 @@ def data_table(rows: Sequence[dict[str, str]], columns: Sequence[str] | None = N
 
     `columns` are the headers in order (default: the first row's keys); every cell is escaped.
     Cells of the `nowrap` columns (values with their units: '+2,73 điểm %') do not break
-    across lines.
+    across lines. The plain text is at most tables.WIDTH (100) characters wide where text can
+    wrap inside its column.
     """
-    from lai_chau.present.tables import render
+    from lai_chau.present.tables import WIDTH, render
 
     columns = list(columns if columns is not None else (rows[0] if rows else []))
     head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
@@ -174,7 +187,7 @@ def data_table(rows: Sequence[dict[str, str]], columns: Sequence[str] | None = N
         body.append(f"<tr>{cells}</tr>")
     markup = (f'<table class="lc-table"><thead><tr>{head}</tr></thead>'
               f"<tbody>{''.join(body)}</tbody></table>")
-    return Block(markup, render(rows, columns, "table") if columns else "")
+    return Block(markup, render(rows, columns, "table", width=WIDTH) if columns else "")
 
 
 def bullets(items: Iterable[str], title: str = "", kind: str = "") -> Block:

@@ -10,6 +10,26 @@ _lock = threading.Lock()
 _bundle: list[str] = []
 
 
+# Where a Jupyter server with the lai-chau extension (lai_chau.render.lab) serves the bundle, below
+# its base URL; the file name carries vl-convert's version, so a browser may cache it for good.
+ROUTE = "lai-chau/static"
+
+
+def bundle_version() -> str:
+    """The version of the bundle: vl-convert-python's (it fixes Vega, Vega-Lite, vega-embed)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("vl-convert-python")
+    except metadata.PackageNotFoundError:  # pragma: no cover - a dependency of the package
+        return "unknown"
+
+
+def bundle_path() -> str:
+    """The bundle's URL path below a Jupyter server's base URL: `lai-chau/static/vega-<v>.js`."""
+    return f"{ROUTE}/vega-{bundle_version()}.js"
+
+
 def javascript_bundle() -> str:
     """Vega, Vega-Lite and vega-embed as one classic script that defines `window.vegaEmbed`.
 
@@ -29,14 +49,10 @@ def javascript_bundle() -> str:
 
 def _vl_convert_bundle() -> str:
     """vl_convert.javascript_bundle(), from the cache when this version's is there."""
-    from importlib import metadata
-
     from lai_chau.base import cache
 
-    try:
-        key = f"vl-convert-{metadata.version('vl-convert-python')}.js"
-    except metadata.PackageNotFoundError:  # pragma: no cover - a dependency of the package
-        key = ""
+    version = bundle_version()
+    key = f"vl-convert-{version}.js" if version != "unknown" else ""
     cached = cache.read("vega", key) if key else None
     if cached:
         return cached.decode("utf-8")

@@ -170,9 +170,18 @@ def declared_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
     return declared
 
 
-# What IPython and papermill put in a kernel's namespace; not parameters.
-_KERNEL_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
-_LITERALS = (str, int, float, bool, list, tuple, dict, type(None))
+def _injected(namespace: dict[str, Any]) -> list[str]:
+    """The names papermill injected: the assignments of the last cell IPython ran that starts
+    with papermill's `# Parameters` header (none when the notebook runs in JupyterLab)."""
+    for source in reversed(list(namespace.get("In") or [])):
+        if isinstance(source, str) and source.lstrip().startswith("# Parameters"):
+            try:
+                tree = ast.parse(source)
+            except SyntaxError:
+                return []
+            return [t.id for node in tree.body if isinstance(node, ast.Assign)
+                    for t in node.targets if isinstance(t, ast.Name)]
+    return []
 
 
 def _as_list(value: Any, annotation: str) -> Any:
@@ -187,7 +196,8 @@ def checked(notebook: str, namespace: dict[str, Any]) -> dict[str, Any]:
     """The parameters of `notebook` (a file of notebooks/) as the kernel holds them, checked as
     `lai-chau render` checks them: ParameterError listing every problem (unknown names, wrong
     types, values not allowed) otherwise. Called by the cell after `parameters`, with
-    `globals()`: a name papermill injected that the notebook does not declare is refused.
+    `globals()`: a name papermill injected (its `# Parameters` cell, in IPython's history
+    `In`) that the notebook does not declare is refused.
     Returns the values by name and rebinds them in `namespace`, a list parameter given as a
     string made a list."""
     from lai_chau.present.matrix import load_matrix
@@ -196,9 +206,7 @@ def checked(notebook: str, namespace: dict[str, Any]) -> dict[str, Any]:
     declared = declared_parameters(path)
     values = {name: _as_list(namespace.get(name), declared[name]["inferred_type_name"])
               for name in declared if name in namespace}
-    unknown = sorted(name for name, value in namespace.items()
-                     if name not in declared and not name.startswith("_")
-                     and name not in _KERNEL_NAMES and isinstance(value, _LITERALS))
+    unknown = sorted(name for name in _injected(namespace) if name not in declared)
     entries = [r.entry for r in load_matrix().reports if r.notebook == notebook]
     report = entries[0] if entries else path.stem
     lang = values.get("lang", "?")
