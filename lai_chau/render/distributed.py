@@ -42,10 +42,9 @@ class WarmKernels(WorkerPlugin):  # type: ignore[misc, valid-type]
         self.kernel = kernel
 
     def setup(self, worker: Any) -> None:
-        from lai_chau.render import kernels as engine
-        from lai_chau.render.job import ReportKernelManager
-
-        engine.pool(ReportKernelManager).prestart(self.kernel, 1)  # in the background
+        # in a thread: the imports (~1 s) would block the worker's event loop
+        threading.Thread(target=_prestart, args=(self.kernel,), name="lai-chau-kernels-start",
+                         daemon=True).start()
 
     def teardown(self, worker: Any) -> None:
         from lai_chau.render import kernels as engine
@@ -55,6 +54,15 @@ class WarmKernels(WorkerPlugin):  # type: ignore[misc, valid-type]
         stopper = threading.Thread(target=engine.shutdown_all, name="lai-chau-kernels-stop")
         stopper.start()
         stopper.join(timeout=STOP_TIMEOUT)
+
+
+def _prestart(kernel: str) -> None:
+    """Import the render's job module and start this worker's first kernel (in the background:
+    the first report waits for it)."""
+    from lai_chau.render import kernels as engine
+    from lai_chau.render.job import ReportKernelManager
+
+    engine.pool(ReportKernelManager).prestart(kernel, 1)
 
 
 def require() -> None:

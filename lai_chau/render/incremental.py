@@ -337,11 +337,32 @@ def decide(todo: Sequence[Job], output: Path, force: bool = False,
 SHARED = ("data", "seeds", "source", "template", "locales", "packages")
 
 
+CHECKED = "checked"  # the cache kind of the stamps "the checks passed on these inputs"
+
+
+def checks_key(inputs: dict[str, Any]) -> str:
+    """The checks' inputs (data, seed texts, source, template, texts, versions) as one sha256."""
+    shared = json.dumps({k: inputs[k] for k in SHARED}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(shared.encode("utf-8")).hexdigest()
+
+
+def passed_checks(inputs: dict[str, Any]) -> None:
+    """Leave a stamp in the project cache: the checks passed on these inputs."""
+    from lai_chau.base import cache
+
+    cache.write(CHECKED, checks_key(inputs), b"passed\n")
+
+
 def checked_before(decisions: Sequence[Decision], output: Path) -> bool:
-    """Whether a successful render into `output` already ran the checks (data package, seed,
-    parameters) on the inputs these decisions have now: a build record that is `ok` with the
-    same data, seed texts, source and package versions. The checks' answer depends on nothing
-    else, so a render of a few changed reports need not pay for them (nor import pandas)."""
+    """Whether the checks (data package, seed; lai_chau.render.run.preflight) already passed on
+    the inputs these decisions have now: a stamp in the project cache (lai_chau.base.cache), or a
+    build record in `output` that is `ok` with the same data, seed texts, source and package
+    versions. Their answer depends on nothing else, so a render need not pay for them again
+    (nor import pandas)."""
+    from lai_chau.base import cache
+
+    if decisions and cache.read(CHECKED, checks_key(decisions[0].inputs)) is not None:
+        return True
     for decision in decisions:
         entry = read_record(decision.job, output)
         if entry is None or entry.get("format") != FORMAT or entry.get("status") != "ok":

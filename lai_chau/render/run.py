@@ -264,6 +264,7 @@ def render(
     pool: cf.Executor | None = None
     outcomes: dict[int, Outcome] = {}
     stack = contextlib.ExitStack()
+    starting: cf.Future[cf.Executor] | None = None
     decisions: list[incremental.Decision] = []
     # From the first check to the index, a signal unwinds the same way: kernels stopped, no
     # traceback, nothing half-written (every write is atomic).
@@ -285,7 +286,13 @@ def render(
 
             kernels = engine.KernelPool(ReportKernelManager)  # this render's, stopped at its end
             kernels.prestart(parsed.kernel, workers)  # one per worker, warming while we check
-        if not dask:
+        if dask:
+            # The cluster (its workers, their kernels) starts while the checks run.
+            starting = cf.Future()
+            threading.Thread(target=_enter, args=(stack, distributed.executor(
+                dask if isinstance(dask, str) else None, workers, parsed.kernel), starting),
+                name="lai-chau-dask-start", daemon=True).start()
+        else:
             # The bundle is read from the cache (or built, ~1.3 s) and the HTML exporter
             # compiled while the kernels start and the checks run.
             threading.Thread(target=_warm_up_quietly, name="lai-chau-warm-up",
@@ -294,6 +301,7 @@ def render(
         # into this directory that passed them on the same inputs spares them (and pandas).
         if not incremental.checked_before(decisions, output):
             preflight()
+            incremental.passed_checks(decisions[0].inputs)
         stale = {(d.job.name, d.job.lang) for d in decisions if d.stale}
         planned = {(job.name, job.lang): job
                    for job in plan(parsed, notebooks, output, only, langs, select=stale)}
@@ -305,9 +313,8 @@ def render(
                 todo[number] = job if warm else dataclasses.replace(job, warm=False)
             else:
                 outcomes[number] = Outcome(job, True, size=_size(job.html), skipped=True)
-        if dask:
-            pool = stack.enter_context(distributed.executor(
-                dask if isinstance(dask, str) else None, workers, parsed.kernel))
+        if starting is not None:
+            pool = starting.result()
         else:
             pool = executor or cf.ThreadPoolExecutor(max_workers=workers,
                                                      thread_name_prefix="lai-chau-render")
@@ -347,10 +354,20 @@ def render(
     finally:
         if own and pool is not None:
             pool.shutdown(wait=not _stop.is_set(), cancel_futures=True)
+        if starting is not None:  # a cluster still starting is closed once it has started
+            cf.wait([starting])
         stack.close()  # the dask client (and its LocalCluster)
         if kernels is not None:  # after an interrupt, workers may still hold their clients
             kernels.shutdown(close_clients=not _stop.is_set())
     return [outcomes[number] for number in range(len(decisions))]
+
+
+def _enter(stack: contextlib.ExitStack, context: Any, future: cf.Future) -> None:
+    """Enter `context` on `stack` (in a thread of its own), its value or error into `future`."""
+    try:
+        future.set_result(stack.enter_context(context))
+    except BaseException as exc:
+        future.set_exception(exc)
 
 
 def _size(path: Path) -> int:
