@@ -5,22 +5,29 @@ and parameters; every report is rendered in every language of the matrix. For ea
 language) the render
 
 1. checks the parameters against the notebook (`papermill.inspect_notebook`: names and annotated
-   types) and against the allowed values (ALLOWED), for every job before executing any;
+   types) and against the allowed values (ALLOWED), for every job to render before executing any;
 2. executes the notebook with papermill's Python API, with the `lai-chau` kernel, in an empty
    temporary directory, several at a time (threads: each waits on its own kernel process); each
    worker reuses one kernel, reset between reports (lai_chau.render.kernels: ~1.3 s of start-up and
    imports paid once per worker instead of once per report);
-3. converts the executed notebook to HTML in this process (nbconvert, the lai-chau template: no
-   code, no parameter cells, no CDN, the chart JavaScript once per page) and writes
-   reports/<lang>/<name>.html atomically; the executed notebook is kept beside it as
-   reports/<lang>/<name>.ipynb (the run's log, also when the run failed);
+3. converts the executed notebook to HTML where it ran (a thread of this process, or a worker
+   process; nbconvert, the lai-chau template: no code, no parameter cells, no CDN, the chart
+   JavaScript once per page), and this process writes reports/<lang>/<name>.html atomically;
+   the executed notebook is kept beside it as reports/<lang>/<name>.ipynb (the run's log, also
+   when the run failed), and what the page was built from in <output>/.build/;
 4. writes reports/index.html linking every report in both languages.
+
+Only what changed is rendered (lai_chau.render.incremental): a report whose build record says
+it was built from the inputs it has now, into the page it has now, is skipped, and the index is
+written only when its bytes change; `force` renders everything. The jobs run on this process's
+threads, on any concurrent.futures executor, or on dask.distributed (lai_chau.render.distributed);
+in every case this process writes the pages, logs and records.
 
 A failing report names its cell and error; it writes no HTML (the previous report stays), the
 others still render, and the command exits 1 listing the failures. Ctrl-C or SIGTERM stops the
 kernels, writes nothing more and exits 130 (SIGINT) or 143 (SIGTERM).
 
-Why one module of ~490 lines: the whole render's control flow, its signal handling and its
+Why one module of ~530 lines: the whole render's control flow, its signal handling and its
 summary belong together; the stages it drives are in matrix, params, incremental, job, page
 and distributed.
 """
