@@ -447,7 +447,8 @@ def prepare_output(output: Path, languages: Sequence[str]) -> None:
             raise UsageError(f"cannot write in {_show(directory)}: {exc.strerror or exc}; make "
                              "it writable or choose another --output; nothing was rendered") \
                 from None
-    atomic.remove_stale(dirs)
+    records = output / incremental.RECORDS
+    atomic.remove_stale([*dirs, records, *(records / lang for lang in languages)])
 
 
 def tempfile_name(directory: Path) -> str:
