@@ -111,7 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "its HTML is missing or was edited. What each page was built from is "
                     "recorded in <output>/.build/<lang>/<name>.html.json.")
     p.add_argument("--only", action="append", metavar="NAME", help="render only this report")
-    p.add_argument("--lang", type=_choice(LANGS, "language"), action="append")
+    p.add_argument("--lang", type=_choice(LANGS, "language"), action="append",
+                   help="render only this language (vi or en; repeatable)")
     p.add_argument("--jobs", type=int, default=None, help="reports rendered at once")
     p.add_argument("--matrix", default=None, metavar="PATH",
                    help="the report matrix (default notebooks/reports.toml)")
