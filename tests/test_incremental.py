@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -51,8 +52,6 @@ def rendered_small(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path
 
 
 def _copy(rendered: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
-    import shutil
-
     matrix, output = rendered
     shutil.copytree(matrix.parent, tmp_path / "work", ignore=shutil.ignore_patterns("out"))
     shutil.copytree(output, tmp_path / "out")
