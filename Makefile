@@ -17,7 +17,7 @@ LAB_DIR  ?= notebooks
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-install: $(STAMP) browser ## create .venv, install the package with its dev extra (pinned), register the kernel, chromium
+install: $(STAMP) browser ## create .venv, install the package with its dev and dask extras (pinned), register the kernel, chromium
 
 # The browser tests need Debian's chromium (Playwright cannot download a browser here). Installed
 # when missing and we are root; otherwise the exact command is printed and make stops: the
@@ -37,7 +37,7 @@ browser: ## install Debian's chromium for the browser tests when it is missing
 $(STAMP): pyproject.toml constraints.txt $(SERVER_CONFIG)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,dask]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python 3 (lai-chau)" >/dev/null
 	@# An editable install leaves out pyproject's data-files: put them in the venv by hand, the
 	@# template as a link so edits show at once (lai_chau/render/lab.py, README "JupyterLab").

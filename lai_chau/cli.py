@@ -24,7 +24,7 @@ COMMANDS = {
     "periods": "lai_chau.cli:periods_command",
     "series": "lai_chau.cli:series_command",
     "claims": "lai_chau.cli:claims_command",
-    "render": "lai_chau.render.run:main",
+    "render": "lai_chau.render.command:main",  # light when nothing changed
 }
 
 
@@ -106,14 +106,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", **lang)
     p.add_argument("--format", **fmt)
 
-    p = sub.add_parser("render", help="execute the report notebooks and write HTML reports")
+    p = sub.add_parser(
+        "render", help="execute the report notebooks and write HTML reports (what changed)",
+        description="Render the matrix's reports to HTML, incrementally: a report runs again "
+                    "only when its notebook, parameters, title, data, seed texts, the lai_chau "
+                    "source, template or texts, the package versions or the kernel changed, or "
+                    "its HTML is missing or was edited. What each page was built from is "
+                    "recorded in <output>/.build/<lang>/<name>.html.json.")
     p.add_argument("--only", action="append", metavar="NAME", help="render only this report")
-    p.add_argument("--lang", type=_choice(LANGS, "language"), action="append")
+    p.add_argument("--lang", type=_choice(LANGS, "language"), action="append",
+                   help="render only this language (vi or en; repeatable)")
     p.add_argument("--jobs", type=int, default=None, help="reports rendered at once")
     p.add_argument("--matrix", default=None, metavar="PATH",
                    help="the report matrix (default notebooks/reports.toml)")
     p.add_argument("--output", default=None, metavar="DIR",
-                   help="where reports go (default reports/, or LAI_CHAU_REPORTS)")
+                   help="where reports go (default reports/, or LAI_CHAU_REPORTS); judged by "
+                        "the build records in that directory")
+    p.add_argument("--force", action="store_true",
+                   help="render every selected report, changed or not")
+    p.add_argument("--dry-run", action="store_true",
+                   help="list what would render and why; execute and write nothing")
+    p.add_argument("--explain", action="store_true",
+                   help="after rendering, say for each report why it ran or was up to date")
+    p.add_argument("--dask", nargs="?", const=True, default=None, metavar="ADDRESS",
+                   help="run the reports on dask.distributed: a local cluster on 127.0.0.1 "
+                        "(--jobs workers), or the scheduler at ADDRESS (needs the optional "
+                        "extra: pip install -e '.[dask]')")
     return parser
 
 

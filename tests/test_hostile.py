@@ -256,7 +256,8 @@ def test_a_full_disk_while_writing_keeps_the_summary_and_old_pages(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "out"
-    shutil.copytree(paths.REPORTS, out, ignore=shutil.ignore_patterns("*.ipynb"))
+    shutil.copytree(paths.REPORTS, out, ignore=shutil.ignore_patterns("*.ipynb", ".build"))
+    (out / "index.html").write_text("<p>an older index</p>", encoding="utf-8")  # to rewrite
     before = _snapshot(out)
     real = atomic.write_bytes
 

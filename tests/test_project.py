@@ -21,6 +21,7 @@ def test_environment_yml_lists_the_same_dependencies_as_pyproject() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     wanted = dict(_name(r) for r in project["dependencies"])
     wanted.update(_name(r) for r in project["optional-dependencies"]["dev"])
+    wanted.update(_name(r) for r in project["optional-dependencies"]["dask"])
     conda: dict[str, str] = {}
     for line in (ROOT / "environment.yml").read_text(encoding="utf-8").splitlines():
         match = re.match(r"^  - ([A-Za-z][A-Za-z0-9_.-]*)(.*)$", line)
@@ -36,7 +37,8 @@ def test_constraints_pin_every_dependency() -> None:
             name, version = line.split("==")
             pins[name.lower().replace("_", "-")] = version
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    names = [_name(r)[0] for r in project["dependencies"] + project["optional-dependencies"]["dev"]]
+    extras = project["optional-dependencies"]
+    names = [_name(r)[0] for r in project["dependencies"] + extras["dev"] + extras["dask"]]
     assert [n for n in names if n not in pins] == []
 
 

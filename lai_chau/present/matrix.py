@@ -66,7 +66,8 @@ class Matrix:
     def groups(self) -> list[tuple[str | None, list[Report]]]:
         """The reports grouped by period, as the index lists them: reports of every period
         first (period None), then the article's period, then the others, latest first."""
-        from lai_chau.analysis.periods import _order
+        def _order(period: str) -> tuple[int, int]:
+            return int(period[:4]), 0 if period.endswith("H1") else 1
 
         periods = {r.period for r in self.reports}
         ordered = [None] if None in periods else []
@@ -178,10 +179,38 @@ def load_matrix(path: Path = MATRIX) -> Matrix:
     return Matrix(path, tuple(languages), kernel, tuple(reports))
 
 
-def _article_period() -> str:
-    from lai_chau.analysis.periods import article_period
+def _period_facts() -> dict[str, Any]:
+    """The article's period and Lai Châu's figures per period (lai_chau.analysis.periods), kept
+    in the project cache by the content of the files they come from, so that a render with
+    nothing to do reads the matrix without loading pandas."""
+    import hashlib
+    import json
 
-    return article_period()
+    from lai_chau.base import cache
+
+    digest = hashlib.sha256()
+    sources = [paths.DATA / name for name in ("figures.csv", "panel.csv", "datapackage.json")]
+    for source in [*sources, paths.PACKAGE / "analysis" / "periods.py"]:
+        try:
+            digest.update(source.read_bytes())
+        except OSError:
+            digest.update(b"missing")
+    key = digest.hexdigest() + ".json"
+    cached = cache.read("periods", key)
+    if cached:
+        return json.loads(cached)
+    from lai_chau.analysis.periods import article_period, periods
+
+    table = periods()
+    facts = {"article": article_period(),
+             "figures": [[str(p), int(n)] for p, n in zip(table["period"], table["figures"],
+                                                          strict=True)]}  # in time order
+    cache.write("periods", key, json.dumps(facts).encode())
+    return facts
+
+
+def _article_period() -> str:
+    return str(_period_facts()["article"])
 
 
 def _title(title: str, period: str, lang: str) -> str:
@@ -193,21 +222,18 @@ def _title(title: str, period: str, lang: str) -> str:
 def _periods(where: str, label: str, periods: Any, min_figures: int) -> list[str]:
     """The periods of an entry: "all" (every period with at least `min_figures` Lai Châu
     figures, the article's first) or a list of periods that have Lai Châu figures."""
-    from lai_chau.analysis.periods import PERIOD
-    from lai_chau.analysis.periods import periods as counted
-
-    table = counted()
-    known = list(table["period"])
+    counts: dict[str, int] = dict(_period_facts()["figures"])  # in time order
+    known = list(counts)
     article = _article_period()
     if periods == "all":
-        enough = list(table.loc[table["figures"] >= min_figures, "period"])
+        enough = [p for p, n in counts.items() if n >= min_figures]
         return [article, *[p for p in enough if p != article]]
     if not isinstance(periods, list) or not periods or \
             not all(isinstance(p, str) for p in periods):
         raise DataError(where, f"{label}: 'periods' must be \"all\" or a list of periods like "
                                f"[\"2022H1\", \"2025H1\"], got {periods!r}")
     for period in periods:
-        if not PERIOD.fullmatch(period) or period not in known:
+        if not re.fullmatch(r"[0-9]{4}(H1|FY)", period) or period not in known:
             raise DataError(where, f"{label}: period {period!r} has no Lai Châu figures; "
                                    f"periods that have them: {', '.join(known)}")
     if len(set(periods)) != len(periods):

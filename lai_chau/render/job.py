@@ -23,6 +23,7 @@ from jupyter_client.manager import AsyncKernelManager  # noqa: E402
 
 from lai_chau.base import atomic  # noqa: E402
 from lai_chau.present.matrix import _show  # noqa: E402
+from lai_chau.render.incremental import Job  # noqa: E402
 from lai_chau.render.page import bundle as page_bundle  # noqa: E402
 from lai_chau.render.page import check_page, to_html  # noqa: E402
 
@@ -30,21 +31,6 @@ PAPERMILL_ERROR_TAG = "papermill-error-cell-tag"  # the banners papermill adds t
 CELL_TIMEOUT = 600  # seconds per cell: a cell running longer is treated as a failure
 MAX_SOCKET_PATH = 100  # bytes of a Unix socket path (sun_path is 108 on Linux, 104 on macOS)
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
-
-
-@dataclass(frozen=True)
-class Job:
-    """One (report, language) to render: everything a worker needs (picklable)."""
-
-    name: str
-    lang: str
-    notebook: Path
-    title: str
-    parameters: dict[str, Any]
-    html: Path
-    log: Path
-    kernel: str
-    warm: bool = True  # on a reused, prepared kernel (lai_chau.render.kernels); False: a new one
 
 
 @dataclass
@@ -56,6 +42,23 @@ class Outcome:
     error: str = ""
     seconds: float = 0.0
     size: int = 0
+    reasons: tuple[str, ...] = ()  # why it was rendered (lai_chau.render.incremental)
+    skipped: bool = False  # up to date: not rendered, its page kept
+
+
+@dataclass
+class Result:
+    """What executing a job gave, before anything is written: the page and the run's log as
+    bytes, so that the process that writes them (the render's) may not be the one that executed
+    them (a worker of a process pool or of dask.distributed)."""
+
+    job: Job
+    ok: bool
+    error: str = ""
+    seconds: float = 0.0
+    html: bytes | None = None
+    log: bytes | None = None  # the executed notebook; None: no log (an older one is removed)
+    interrupted: bool = False  # then nothing is written, not even the log
 
 
 _stop = threading.Event()
@@ -168,6 +171,13 @@ def render_job(job: Job, bundle: str | None = None, kernels: Any = None) -> Outc
 
     A warm job runs on a kernel of `kernels` (a lai_chau.render.kernels.KernelPool), by default this
     process's pool."""
+    return write_result(execute_job(job, bundle, kernels))
+
+
+def execute_job(job: Job, bundle: str | None = None, kernels: Any = None) -> Result:
+    """Execute one job's notebook and convert it to its page, writing nothing in the output
+    directory: the page and the log come back as bytes (write_result writes them). This is what
+    a worker of another process runs (picklable arguments, picklable result)."""
     import papermill
 
     from lai_chau.render import kernels as engine
@@ -176,9 +186,10 @@ def render_job(job: Job, bundle: str | None = None, kernels: Any = None) -> Outc
     warm = ({"engine_name": engine.ENGINE, "kernel_pool": kernels} if job.warm
             else {"engine_name": engine.COLD_ENGINE})
     if _stop.is_set():
-        return Outcome(job, False, "not started: the render was interrupted")
+        return Result(job, False, "not started: the render was interrupted", interrupted=True)
     executed = None
     error: BaseException | None = None
+    log: bytes | None = None
     workdir = atomic.temp_dir("render")
     try:
         partial = Path(workdir) / "executed.ipynb"
@@ -199,46 +210,52 @@ def render_job(job: Job, bundle: str | None = None, kernels: Any = None) -> Outc
         elif error is not None:  # a dead kernel: papermill saved nothing; the engine kept it
             executed = getattr(error, "executed_notebook", None)
         if _stop.is_set():
-            return Outcome(job, False, "interrupted", time.perf_counter() - started)
-        try:
-            _write_log(job, partial, executed)
-        except OSError as exc:
-            return Outcome(job, False, _write_failure(job, job.log, exc),
-                           time.perf_counter() - started)
+            return Result(job, False, "interrupted", time.perf_counter() - started,
+                          interrupted=True)
+        # this run's executed notebook is the job's log: what papermill saved, else the
+        # notebook as far as it ran (a dead kernel), else none
+        if partial.exists():
+            log = partial.read_bytes()
+        elif executed is not None:
+            log = nbformat.writes(executed).encode("utf-8")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     if error is not None:
-        return Outcome(job, False, _describe_failure(job, executed, error),
-                       time.perf_counter() - started)
+        return Result(job, False, _describe_failure(job, executed, error),
+                      time.perf_counter() - started, log=log)
     bundle = bundle if bundle is not None else page_bundle()
     page = to_html(executed, job.lang, job.title, bundle)
     problem = check_page(page, bundle)
     if problem:
-        return Outcome(job, False, f"report {job.name!r} ({job.lang}): {problem}",
-                       time.perf_counter() - started)
-    if _stop.is_set():
-        return Outcome(job, False, "interrupted", time.perf_counter() - started)
-    data = page.encode("utf-8")
+        return Result(job, False, f"report {job.name!r} ({job.lang}): {problem}",
+                      time.perf_counter() - started, log=log)
+    return Result(job, True, "", time.perf_counter() - started, html=page.encode("utf-8"),
+                  log=log)
+
+
+def write_result(result: Result) -> Outcome:
+    """Write what executing a job gave: its log (an older run's log never stands for this
+    one), then its page if it succeeded; each atomically. Nothing after an interrupt."""
+    job = result.job
+    if result.interrupted or _stop.is_set():
+        return Outcome(job, False, result.error or "interrupted", result.seconds)
     try:
-        atomic.write_bytes(job.html, data)
+        if result.log is not None:
+            atomic.write_bytes(job.log, result.log)
+        else:
+            job.log.unlink(missing_ok=True)
     except OSError as exc:
-        return Outcome(job, False, _write_failure(job, job.html, exc),
-                       time.perf_counter() - started)
-    return Outcome(job, True, "", time.perf_counter() - started, len(data))
+        return Outcome(job, False, _write_failure(job, job.log, exc), result.seconds)
+    if not result.ok or result.html is None:
+        return Outcome(job, False, result.error, result.seconds)
+    try:
+        atomic.write_bytes(job.html, result.html)
+    except OSError as exc:
+        return Outcome(job, False, _write_failure(job, job.html, exc), result.seconds)
+    return Outcome(job, True, "", result.seconds, len(result.html))
 
 
 def _write_failure(job: Job, path: Path, exc: OSError) -> str:
     return (f"report {job.name!r} ({job.lang}): cannot write {_show(path)}: "
             f"{exc.strerror or exc}; the previous file (if any) is unchanged; free space or "
             "make the directory writable, or choose another --output")
-
-
-def _write_log(job: Job, partial: Path, executed: Any) -> None:
-    """Keep this run's executed notebook as the job's log: what papermill saved, else the notebook
-    as far as it ran (a dead kernel), else none: an older run's log never stands for this one."""
-    if partial.exists():
-        atomic.write_bytes(job.log, partial.read_bytes())
-    elif executed is not None:
-        atomic.write_text(job.log, nbformat.writes(executed))
-    else:
-        job.log.unlink(missing_ok=True)

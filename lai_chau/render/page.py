@@ -201,7 +201,7 @@ a { color: #1b6e5a; } .missing { color: #5b6664; }
 
 
 def _article_period() -> str:
-    from lai_chau.analysis.periods import article_period
+    from lai_chau.present.matrix import _article_period as article_period  # cached, no pandas
 
     return article_period()
 
