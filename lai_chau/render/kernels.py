@@ -437,8 +437,12 @@ class KernelPool:
         kernel.shutdown()
 
     def shutdown(self, close_clients: bool = True) -> None:
-        """Stop every kernel of this pool (idle or not); the pool stays usable."""
+        """Stop every kernel of this pool (idle or not); the pool stays usable. Kernels still
+        starting are waited for first: one stopped mid-start would outlive its home directory
+        and print a traceback when it finds its working directory gone."""
         with self._cond:
+            self._cond.wait_for(lambda: not any(self._starting.values()),
+                                timeout=START_TIMEOUT)
             kernels = list(self._running)
             self._running.clear()
             self._idle.clear()

@@ -289,6 +289,8 @@ def render(
             _write_index(parsed, output, outcomes)
             return [outcomes[number] for number in range(len(decisions))]
         workers = min(jobs or os.cpu_count() or 1, sum(d.stale for d in decisions))
+        # an output that cannot take the pages is refused before any kernel starts
+        prepare_output(output, sorted({d.job.lang for d in decisions if d.stale}))
         if own and warm:
             from lai_chau.render import kernels as engine
 
