@@ -289,8 +289,9 @@ def render(
             _write_index(parsed, output, outcomes)
             return [outcomes[number] for number in range(len(decisions))]
         workers = min(jobs or os.cpu_count() or 1, sum(d.stale for d in decisions))
-        # an output that cannot take the pages is refused before any kernel starts
-        prepare_output(output, sorted({d.job.lang for d in decisions if d.stale}))
+        # an output that cannot take the pages is refused before any kernel starts (nothing
+        # is created yet: prepare_output does that after the checks)
+        _refuse_files(output, sorted({d.job.lang for d in decisions if d.stale}))
         if own and warm:
             from lai_chau.render import kernels as engine
 
@@ -427,6 +428,14 @@ def preflight() -> None:
     seed.sentences()
     if lai_chau.figures().empty:  # pragma: no cover - validate refuses an empty table first
         raise DataError(validate.rel_path("figures"), "no figures; a report needs figures")
+
+
+def _refuse_files(output: Path, languages: Sequence[str]) -> None:
+    """UsageError if the output or a language directory exists as a file (nothing created)."""
+    for directory in [Path(output), *(Path(output) / lang for lang in languages)]:
+        if directory.exists() and not directory.is_dir():
+            raise UsageError(f"{_show(directory)} is a file; expected a directory for the "
+                             f"{directory.name} reports: remove or rename it")
 
 
 def prepare_output(output: Path, languages: Sequence[str]) -> None:
