@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from lai_chau.analysis import compare, periods
+from lai_chau.analysis.vocabulary import period_order
 from lai_chau.base.errors import DataError, UsageError
 from lai_chau.data import reference, validate
 from lai_chau.present import comparisons
@@ -246,6 +247,6 @@ def test_the_index_groups_the_reports_by_period(tmp_path: Path) -> None:
     assert len(headings) == len(groups)
     assert groups[0][0] is None and groups[1][0] == ARTICLE  # every period, then the article's
     later = [p for p, _ in groups[2:]]
-    assert later == sorted(later, key=periods._order, reverse=True)
+    assert later == sorted(later, key=period_order, reverse=True)
     for heading, (period, _) in zip(headings[2:], groups[2:], strict=True):
         assert period_text(period, "en").lower() in heading.lower()

@@ -626,27 +626,13 @@ def compare(baseline: str = "national", ids: Sequence[str] | None = None,
             "conflict_note": status_note if status == "conflict" else None,
             "source_id": fig["source_id"],
             "baseline_sources": ";".join(k.sources(bid)),
-            "vintage": _vintage(k, bid), "baseline_release": _release(k, bid),
+            "vintage": vintage_of(k, bid), "baseline_release": release_of(k, bid),
             "revised_baseline_id": revised_id,
             "revised_baseline_value": k.quantity(revised_id).value if revised_id else None,
             "revised_gap": revised_gap,
         })
         del first_id
     return pd.DataFrame(rows, columns=COLUMNS)
-
-
-def _vintage(k: Lookup, any_id: str) -> str | None:
-    if k.kind(any_id) != "reference" or "vintage" not in k.refs.columns:
-        return None
-    value = k.refs.loc[any_id, "vintage"]
-    return None if pd.isna(value) else str(value)
-
-
-def _release(k: Lookup, any_id: str) -> str | None:
-    if k.kind(any_id) != "reference" or "release_date" not in k.refs.columns:
-        return None
-    value = k.refs.loc[any_id, "release_date"]
-    return None if pd.isna(value) else str(value)[:10]
 
 
 # ----------------------------------------------------------------------------- other periods
@@ -659,11 +645,6 @@ def _panel_rows(k: Lookup, area: str, indicator: str, measure: str, period: str)
                        _restated=rows["vintage"] != "first release",
                        _release=rows["release_date"].fillna(""))
     return rows.sort_values(["_base", "_restated", "_release", "id"])
-
-
-def _held(row: pd.Series) -> str:
-    """The id holding a panel row's number: the figure or reference row it refers to, or itself."""
-    return str(row["id"]) if pd.isna(row["refers_to"]) else str(row["refers_to"])
 
 
 # Appended to a reason id when Lai Châu's value is a projection (present words: [compare]).
@@ -688,7 +669,7 @@ def _panel_pairs(baseline: str, period: str, k: Lookup
         rule = rules[(rules["indicator"] == row["indicator"])
                      & (rules["measure"] == row["measure"])]
         if rule.empty:
-            unpaired.append({"id": _held(row), "area": PROVINCE, "period": period,
+            unpaired.append({"id": periods_.held_id(row), "area": PROVINCE, "period": period,
                              "reason_id": "no_rule",
                              "indicator": row["indicator"], "measure": row["measure"]})
             continue
@@ -697,7 +678,7 @@ def _panel_pairs(baseline: str, period: str, k: Lookup
         found = _panel_rows(k, r["baseline_area"], r["baseline_indicator"],
                             r["baseline_measure"], target)
         if found.empty:
-            unpaired.append({"id": _held(row), "area": PROVINCE, "period": period,
+            unpaired.append({"id": periods_.held_id(row), "area": PROVINCE, "period": period,
                              "reason_id": "no_baseline",
                              "indicator": row["indicator"], "measure": row["measure"],
                              "baseline_period": target})
@@ -709,9 +690,10 @@ def _panel_pairs(baseline: str, period: str, k: Lookup
             # a projection, or a whole year estimated before it ended, is never like for like
             # with the country's estimate made after the year ended
             projected = row["stage"] in ("projection", "early_estimate")
-            pairs.append({"figure_id": _held(row), "baseline_id": _held(first_row),
+            pairs.append({"figure_id": periods_.held_id(row),
+                          "baseline_id": periods_.held_id(first_row),
                           "baseline_period": target,
-                          "revised_id": _held(later.iloc[-1]) if len(later) else None,
+                          "revised_id": periods_.held_id(later.iloc[-1]) if len(later) else None,
                           "comparability": "proxy" if projected else str(r["comparability"]),
                           "reason_id": f"panel_pairs:{r['id']}"
                                        + (PROJECTION if projected else "")})
@@ -727,7 +709,7 @@ def _panel_pairs(baseline: str, period: str, k: Lookup
             key = (row["indicator"], row["measure"])
             if key in covered or (key not in paired_to and key in had):
                 continue
-            unpaired.append({"id": _held(row), "area": row["area"], "period": period,
+            unpaired.append({"id": periods_.held_id(row), "area": row["area"], "period": period,
                              "reason_id": "no_province",
                              "indicator": row["indicator"], "measure": row["measure"]})
     return pairs, unpaired
@@ -763,18 +745,22 @@ def _panel_compare(baseline: str, period: str, k: Lookup, vintage: str) -> pd.Da
 
 
 def vintage_of(k: Lookup, any_id: str) -> str | None:
-    """A baseline value's vintage ('first release', 'restated'), if the data says."""
-    if k.kind(any_id) == "panel":
-        return str(k.panel.loc[any_id, "vintage"])
-    return _vintage(k, any_id)
+    """A reference or panel value's vintage ('first release', 'restated'), if the data says."""
+    return _field(k, any_id, "vintage")
 
 
 def release_of(k: Lookup, any_id: str) -> str | None:
-    """A baseline value's release date (YYYY, YYYY-MM or YYYY-MM-DD), if the data says."""
-    if k.kind(any_id) == "panel":
-        value = k.panel.loc[any_id, "release_date"]
-        return None if pd.isna(value) else str(value)[:10]
-    return _release(k, any_id)
+    """A reference or panel value's release date (YYYY, YYYY-MM or YYYY-MM-DD), if given."""
+    value = _field(k, any_id, "release_date")
+    return None if value is None else value[:10]
+
+
+def _field(k: Lookup, any_id: str, column: str) -> str | None:
+    if k.kind(any_id) not in ("reference", "panel"):
+        return None
+    rec = k._record(any_id)
+    value = rec.get(column)
+    return None if value is None or pd.isna(value) else str(value)
 
 
 def short_id(k: Lookup, any_id: str) -> str:

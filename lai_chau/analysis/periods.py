@@ -3,11 +3,10 @@ figure or reference row it refers to), the series of an indicator, and the perio
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
-from lai_chau.analysis.vocabulary import VINTAGES
+from lai_chau.analysis.vocabulary import PERIOD, VINTAGES
+from lai_chau.analysis.vocabulary import period_order as _order
 from lai_chau.base.errors import UsageError, unknown
 from lai_chau.data import reference, validate
 
@@ -50,14 +49,9 @@ def panel() -> pd.DataFrame:
     return table
 
 
-PERIOD = re.compile(r"[0-9]{4}(H1|FY)")
 # The figure whose period is the article's (every figure of the article is of its period or
 # says otherwise in its own row).
 ARTICLE_FIGURE = "grdp_growth"
-
-
-def _order(period: str) -> tuple[int, int]:
-    return int(period[:4]), 0 if period.endswith("H1") else 1
 
 
 def article_period() -> str:
@@ -164,12 +158,12 @@ def over_time(indicator: str = "grdp", measure: str = "growth_yoy",
                 "lai_chau_qualifier": None if lc is None else lc["qualifier"],
                 "lai_chau_stage": None if lc is None else lc["stage"],
                 "lai_chau_source": None if lc is None else lc["source_id"],
-                "lai_chau_id": None if lc is None else _held(lc),
+                "lai_chau_id": None if lc is None else held_id(lc),
                 "vietnam": None if vn is None else float(vn["value"]),
                 "vietnam_qualifier": None if vn is None else vn["qualifier"],
                 "vietnam_vintage": None if vn is None else vn["vintage"],
                 "vietnam_source": None if vn is None else vn["source_id"],
-                "vietnam_id": None if vn is None else _held(vn),
+                "vietnam_id": None if vn is None else held_id(vn),
                 "vietnam_revised": None if later is None or vn is None
                 or float(later["value"]) == float(vn["value"]) else float(later["value"]),
                 "gap": gap, "gap_unit": "pp" if gap is not None else None,
@@ -177,7 +171,8 @@ def over_time(indicator: str = "grdp", measure: str = "growth_yoy",
     return pd.DataFrame(rows, columns=OVER_TIME_COLUMNS)
 
 
-def _held(row: pd.Series) -> str:
+def held_id(row: pd.Series) -> str:
+    """The id holding a panel row's number: the figure or reference row it refers to, or itself."""
     return str(row["id"] if pd.isna(row["refers_to"]) else row["refers_to"])
 
 

@@ -195,6 +195,11 @@ def in_language(labels: dict[str, str], lang: str) -> str:
     return labels.get(check_lang(lang)) or labels["en"]
 
 
+def capital(label: str) -> str:
+    """A label as the start of a line: its first letter upper case ('năm 2023' -> 'Năm 2023')."""
+    return label[:1].upper() + label[1:]
+
+
 def data_label(row: Any, lang: str, field: str = "label") -> str:
     """A data row's `<field>_<lang>` (label_vi, reason_en...; the row a dict, Series or
     namedtuple), else its English one: the data's words exist in Vietnamese and English."""

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lai_chau.analysis.vocabulary import PERIOD, period_order
 from lai_chau.base import paths
 from lai_chau.base.errors import DataError, unknown
 from lai_chau.sources.numerals import LANGS
@@ -66,15 +67,12 @@ class Matrix:
     def groups(self) -> list[tuple[str | None, list[Report]]]:
         """The reports grouped by period, as the index lists them: reports of every period
         first (period None), then the article's period, then the others, latest first."""
-        def _order(period: str) -> tuple[int, int]:
-            return int(period[:4]), 0 if period.endswith("H1") else 1
-
         periods = {r.period for r in self.reports}
         ordered = [None] if None in periods else []
         article = _article_period()
         if article in periods:
             ordered.append(article)
-        ordered += sorted((p for p in periods if p not in (None, article)), key=_order,
+        ordered += sorted((p for p in periods if p not in (None, article)), key=period_order,
                           reverse=True)
         return [(p, [r for r in self.reports if r.period == p]) for p in ordered]
 
@@ -233,7 +231,7 @@ def _periods(where: str, label: str, periods: Any, min_figures: int) -> list[str
         raise DataError(where, f"{label}: 'periods' must be \"all\" or a list of periods like "
                                f"[\"2022H1\", \"2025H1\"], got {periods!r}")
     for period in periods:
-        if not re.fullmatch(r"[0-9]{4}(H1|FY)", period) or period not in known:
+        if not PERIOD.fullmatch(period) or period not in known:
             raise DataError(where, f"{label}: period {period!r} has no Lai Châu figures; "
                                    f"periods that have them: {', '.join(known)}")
     if len(set(periods)) != len(periods):

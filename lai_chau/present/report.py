@@ -349,12 +349,15 @@ def title_block(name: str, lang: str, period: str | None = None) -> Block:
     return Block(heading(title, 1).html + "\n" + paragraph(intro).html, title)
 
 
-def sources_block(steps: Iterable[Blocks], lang: str) -> Blocks:
-    """The heading and list of every source the steps cite, in order of first use."""
-    ids: list[str] = []
-    for step in steps:
-        ids += [s for s in step.sources if s not in ids]
+def sources_section(source_ids: Iterable[str], lang: str) -> Blocks:
+    """A page's last section: the heading and the list of the sources it cites, in order."""
+    ids = list(dict.fromkeys(source_ids))
     return Blocks([heading(text("sources_heading", lang), 2), source_list(ids, lang)], ids)
+
+
+def sources_block(steps: Iterable[Blocks], lang: str) -> Blocks:
+    """The sources section of every source the steps cite, in order of first use."""
+    return sources_section((s for step in steps for s in step.sources), lang)
 
 
 def section(name: str, figures: pd.DataFrame, lang: str) -> Blocks:

@@ -47,7 +47,8 @@ def _long(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _sources(table: pd.DataFrame) -> list[str]:
+def source_ids(table: pd.DataFrame) -> list[str]:
+    """The sources of an over_time() table's values, Lai Châu's first, in order."""
     ids: list[str] = []
     for column in ("lai_chau_source", "vietnam_source"):
         if column in table:
@@ -74,7 +75,7 @@ def series_chart(table: pd.DataFrame, *, lang: str, title: str) -> alt.LayerChar
                  alt.Tooltip("value_text:N", title=text("value", lang))])
     lines = base.mark_line(point=True, invalid="break-paths-show-domains")
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#999").encode(y="y:Q")
-    chart = alt.layer(zero, lines).properties(title=_title(title, _sources(table), lang),
+    chart = alt.layer(zero, lines).properties(title=_title(title, source_ids(table), lang),
                                               width=WIDTH, height=240)
     items = [f"{r.year} {r.series}: {r.value_text}" for r in long.itertuples()]
     return _finish(chart, lang, _describe("chart_lines", title, items, lang))
@@ -106,7 +107,7 @@ def gap_chart(table: pd.DataFrame, *, lang: str, title: str) -> alt.LayerChart:
         x=x, y=alt.Y("at:Q"), text="gap_text:N")
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#999").encode(y="y:Q")
     chart = alt.layer(zero, bars, missing).properties(
-        title=_title(title, _sources(table), lang), width=WIDTH, height=200)
+        title=_title(title, source_ids(table), lang), width=WIDTH, height=200)
     items = [f"{r.year}: {r.gap_text}" for r in rows.itertuples()]
     return _finish(chart, lang, _describe("chart_bars", title, items, lang))
 
@@ -138,7 +139,7 @@ def sector_multiples(tables: Mapping[str, pd.DataFrame], *, lang: str,
                           header=alt.Header(labelLimit=200)))
     sources: list[str] = []
     for table in tables.values():
-        sources += [s for s in _sources(table) if s not in sources]
+        sources += [s for s in source_ids(table) if s not in sources]
     chart = chart.properties(title=_title(title, sources, lang))
     items = [f"{r.sector}, {r.year} {r.series}: {r.value_text}" for r in long.itertuples()]
     return _finish(chart, lang, _describe("chart_lines", title, items, lang))

@@ -11,6 +11,7 @@ from pathlib import Path
 import nbformat
 
 from lai_chau.base import paths
+from lai_chau.present.matrix import _show
 
 DIRECTORY_NAME = "periods"
 # The parameters-cell line a copy changes: `period: str = "2022H1"  # ...`.
@@ -71,16 +72,16 @@ def stale() -> list[str]:
     want = wanted()
     for path, (notebook, period) in want.items():
         if not path.exists():
-            found.append(f"{_rel(path)}: missing (the copy of {notebook} for {period}); "
+            found.append(f"{_show(path)}: missing (the copy of {notebook} for {period}); "
                          "run `make notebooks`")
             continue
         if _shape(nbformat.read(path, as_version=4)) != _shape(copy_of(notebook, period)):
-            found.append(f"{_rel(path)}: differs from {notebook} with period {period}; run "
+            found.append(f"{_show(path)}: differs from {notebook} with period {period}; run "
                          "`make notebooks` (edit the source notebook, not the copy)")
     if directory().is_dir():
         for path in sorted(directory().glob("*.ipynb")):
             if path not in want:
-                found.append(f"{_rel(path)}: no matrix report asks for it; run `make notebooks`")
+                found.append(f"{_show(path)}: no matrix report asks for it; run `make notebooks`")
     return found
 
 
@@ -101,10 +102,3 @@ def sync() -> list[Path]:
             if path not in want:
                 path.unlink()
     return sorted(want)
-
-
-def _rel(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(paths.ROOT))
-    except ValueError:
-        return str(path)

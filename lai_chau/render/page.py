@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from lai_chau.base import paths
-from lai_chau.present.i18n import period_text, text
-from lai_chau.present.matrix import Matrix
+from lai_chau.present.i18n import capital, period_text, text
+from lai_chau.present.matrix import Matrix, _article_period
 
 TEMPLATE = "lai-chau"
 REMOVE_TAGS = ("parameters", "injected-parameters", "remove-cell")
@@ -200,16 +200,6 @@ a { color: #1b6e5a; } .missing { color: #5b6664; }
 """
 
 
-def _article_period() -> str:
-    from lai_chau.present.matrix import _article_period as article_period  # cached, no pandas
-
-    return article_period()
-
-
-def _capital(words: str) -> str:
-    return words[:1].upper() + words[1:]
-
-
 def index_page(matrix: Matrix, output: Path) -> str:
     """reports/index.html: every report of the matrix in each language (deterministic)."""
     parts = [
@@ -236,9 +226,9 @@ def index_page(matrix: Matrix, output: Path) -> str:
             if period is None:
                 group = text("index_all_periods", lang)
             elif period == _article_period():
-                group = text("index_article", lang, period=_capital(period_text(period, lang)))
+                group = text("index_article", lang, period=capital(period_text(period, lang)))
             else:
-                group = _capital(period_text(period, lang))
+                group = capital(period_text(period, lang))
             parts.append(f"<h{level + 1}>{html.escape(group)}</h{level + 1}>")
             parts.append("<ul>")
             for report in reports:

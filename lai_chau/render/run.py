@@ -445,11 +445,9 @@ def prepare_output(output: Path, languages: Sequence[str]) -> None:
     if output.exists() and not output.is_dir():
         raise UsageError(f"--output {_show(output)} is a file; expected a directory for the "
                          "reports (it is created if missing)")
+    _refuse_files(output, languages)
     dirs = [output, *(output / lang for lang in languages)]
     for directory in dirs:
-        if directory.exists() and not directory.is_dir():
-            raise UsageError(f"{_show(directory)} is a file; expected a directory for the "
-                             f"{directory.name} reports: remove or rename it")
         try:
             directory.mkdir(parents=True, exist_ok=True)
             probe = Path(tempfile_name(directory))

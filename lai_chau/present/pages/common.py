@@ -14,11 +14,12 @@ from lai_chau.base.errors import unknown
 from lai_chau.data.units import Quantity, qualifier_symbol
 from lai_chau.present import comparisons
 from lai_chau.present.i18n import (
+    capital,
     in_language,
     text,
     unit_name,
 )
-from lai_chau.present.report import Block, bullets, data_table, heading, source_list
+from lai_chau.present.report import Block, bullets, data_table
 
 
 @dataclass
@@ -32,8 +33,9 @@ class Page:
 
     def sources(self) -> list[Block]:
         """A heading and the list of every source the page cites, in order of first use."""
-        return [heading(text("sources_heading", self.lang), 2),
-                source_list(self.source_ids, self.lang)]
+        from lai_chau.present.report import sources_section
+
+        return list(sources_section(self.source_ids, self.lang))
 
 
 # ----------------------------------------------------------------------------- formatting
@@ -91,9 +93,7 @@ def bounds_verdict(claimed: int, best: int, worst: int, lang: str) -> str:
     return text(key, lang, claimed=claimed)
 
 
-def _capital(label: str) -> str:
-    """A label as the start of a line: its first letter upper case ('năm 2023' -> 'Năm 2023')."""
-    return label[:1].upper() + label[1:]
+_capital = capital  # the pages' name for it
 
 
 def _ids(values: Iterable[Any]) -> list[str]:

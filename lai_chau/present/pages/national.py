@@ -22,7 +22,7 @@ from lai_chau.present.pages.common import (
     quantity_text,
     readable,
 )
-from lai_chau.present.report import Blocks, bullets, data_table, heading, paragraph, source_list
+from lai_chau.present.report import Blocks, bullets, data_table, heading, paragraph, sources_section
 
 
 def _value(r: Any, lang: str, k: cmp.Lookup) -> str:
@@ -199,8 +199,7 @@ def source_ids(rows: pd.DataFrame, missing: pd.DataFrame, k: cmp.Lookup) -> list
 
 def sources(rows: pd.DataFrame, missing: pd.DataFrame, lang: str, k: cmp.Lookup) -> Blocks:
     """The heading and list of every source the page cites."""
-    return Blocks([heading(text("sources_heading", lang), 2),
-                   source_list(source_ids(rows, missing, k), lang)])
+    return sources_section(source_ids(rows, missing, k), lang)
 
 
 def vs_national(lang: str, figure_ids: Sequence[str] | None = None, period: str | None = None,

@@ -8,12 +8,13 @@ from typing import Any
 import pandas as pd
 
 from lai_chau.analysis import periods
+from lai_chau.analysis.vocabulary import period_order
 from lai_chau.base.errors import UsageError
 from lai_chau.data import reference
 from lai_chau.present import timecharts
 from lai_chau.present.i18n import check_lang, data_label, period_text, text
 from lai_chau.present.pages.common import _table, gap_text, quantity_text
-from lai_chau.present.report import Blocks, data_table, heading, paragraph, source_list
+from lai_chau.present.report import Blocks, data_table, heading, paragraph, sources_section
 
 SECTORS = ("gva_agriculture", "gva_industry_construction", "gva_services")
 KINDS = ("H1", "FY")
@@ -74,7 +75,7 @@ def sectors(tables: dict[str, pd.DataFrame], lang: str) -> Blocks:
     named = {indicator_label(i, lang).split(":")[0]: t for i, t in tables.items()}
     kind = str(next(iter(tables.values()))["kind"].iloc[0])
     have = sorted({p for t in tables.values() for p in t.loc[t["lai_chau"].notna(), "period"]},
-                  key=periods._order)
+                  key=period_order)
     return Blocks([
         heading(text(f"sectors_heading_{kind}", lang), 3),
         paragraph(text("sectors_intro", lang, periods=", ".join(
@@ -112,8 +113,5 @@ def headline(table: pd.DataFrame, lang: str) -> str:
 
 
 def sources(tables: list[pd.DataFrame], lang: str) -> Blocks:
-    ids: list[str] = []
-    for table in tables:
-        for column in ("lai_chau_source", "vietnam_source"):
-            ids += [str(s) for s in table[column].dropna() if str(s) not in ids]
-    return Blocks([heading(text("sources_heading", lang), 2), source_list(ids, lang)])
+    """The heading and list of every source of the tables' values."""
+    return sources_section((s for t in tables for s in timecharts.source_ids(t)), lang)

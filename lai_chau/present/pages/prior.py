@@ -40,7 +40,7 @@ from lai_chau.present.report import (
     data_table,
     heading,
     paragraph,
-    source_list,
+    sources_section,
 )
 
 
@@ -311,8 +311,8 @@ def source_ids(rows: pd.DataFrame, indicators: Sequence[str], lang: str,
 
 
 def sources(rows: pd.DataFrame, indicators: Sequence[str], lang: str, k: cmp.Lookup) -> Blocks:
-    return Blocks([heading(text("sources_heading", lang), 2),
-                   source_list(source_ids(rows, indicators, lang, k), lang)])
+    """The heading and list of every source the page cites."""
+    return sources_section(source_ids(rows, indicators, lang, k), lang)
 
 
 def vs_prior(lang: str, figure_ids: Sequence[str] | None = None,
